@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SchoolsConfig(AppConfig):
+    name = "schools"
+    verbose_name = _("Schools and people")
+
+    def ready(self):
+        from . import navigation
+
+        navigation.add("Home", _("Home"), "home", order=0)
+        navigation.add("District", _("Schools"), "schools:school-list", "schools.school", order=10)
+        navigation.add("District", _("Buildings"), "schools:building-list", "schools.building", order=20)
+        navigation.add("District", _("Agencies"), "schools:agency-list", "schools.agency", order=30)
+        navigation.add("District", _("School years"), "schools:schoolyear-list", "schools.schoolyear", order=40)
+        navigation.add("District", _("Terms"), "schools:term-list", "schools.term", order=50)
+        navigation.add("District", _("Holidays and closures"), "schools:calendarday-list", "schools.calendarday",
+                       order=60)
+        navigation.add("Administration", _("People"), "schools:user-list", "schools.user", order=10)
+        navigation.add("Administration", _("Memberships"), "schools:membership-list", "schools.membership",
+                       order=20)
+        navigation.add("Administration", _("Audit log"), "schools:auditevent-list", "schools.auditevent",
+                       order=90)

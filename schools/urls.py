@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "schools"
+
+urlpatterns = [
+    path("switch-school/", views.switch_school, name="switch-school"),
+    *views.SchoolCRUD.get_urls(),
+    *views.BuildingCRUD.get_urls(),
+    *views.AgencyCRUD.get_urls(),
+    *views.SchoolYearCRUD.get_urls(),
+    *views.TermCRUD.get_urls(),
+    *views.CalendarDayCRUD.get_urls(),
+    *views.MembershipCRUD.get_urls(),
+    *views.UserCRUD.get_urls(),
+    *views.AuditEventCRUD.get_urls(),
+]

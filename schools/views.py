@@ -1,0 +1,281 @@
+"""Pages of the shared app: home, the school switcher, and the district admin's management pages."""
+
+import django_filters
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from .crud import ScopedCRUDView, ScopedModelForm, get_scoped_or_404
+from .middleware import SchoolSwitcherMiddleware
+from .models import (
+    Agency,
+    AuditEvent,
+    Building,
+    CalendarDay,
+    Membership,
+    School,
+    SchoolYear,
+    Term,
+    User,
+)
+
+HOME_PROVIDERS = []  # callables (request) -> context dict; Foundation II's dashboard registers here
+
+
+@login_required
+def home(request):
+    """The home page per role; a person with no active membership learns whom to ask, and nothing else."""
+    memberships = request.portal_memberships
+    if not memberships:
+        return render(request, "schools/no_membership.html", status=200)
+    context = {"memberships": memberships}
+    for provider in HOME_PROVIDERS:
+        context.update(provider(request))
+    return render(request, "schools/home.html", context)
+
+
+@login_required
+@require_POST
+def switch_school(request):
+    """Narrow the pages to one school (or show all); a school outside the person's scope is a 404."""
+    school_id = request.POST.get("school", "")
+    if school_id:
+        school = get_scoped_or_404(request, School, school_id)
+        request.session[SchoolSwitcherMiddleware.SESSION_KEY] = school.pk
+    else:
+        request.session.pop(SchoolSwitcherMiddleware.SESSION_KEY, None)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("home")
+    return HttpResponseRedirect(target)
+
+
+# --- Filters -----------------------------------------------------------------------------------
+
+
+class PortalFilterSet(django_filters.FilterSet):
+    """FilterSet whose choice filters are narrowed to the person's scope."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        for f in self.filters.values():
+            qs = f.extra.get("queryset")
+            if qs is not None and hasattr(qs, "for_user"):
+                f.extra["queryset"] = qs.for_user(request.user, "view")
+
+
+class SchoolFilter(PortalFilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_l("Name contains"))
+    level = django_filters.ChoiceFilter(choices=School.Level.choices, label=_l("Level"))
+    is_active = django_filters.BooleanFilter(label=_l("Open"))
+
+    class Meta:
+        model = School
+        fields = ["name", "level", "is_active"]
+
+
+class MembershipFilter(PortalFilterSet):
+    user__display_name = django_filters.CharFilter(lookup_expr="icontains", label=_l("Name contains"))
+    role = django_filters.ChoiceFilter(choices=Membership.Role.choices, label=_l("Role"))
+    school = django_filters.ModelChoiceFilter(queryset=School.objects.all(), label=_l("School"))
+
+    class Meta:
+        model = Membership
+        fields = ["user__display_name", "role", "school"]
+
+
+class UserFilter(PortalFilterSet):
+    q = django_filters.CharFilter(method="search", label=_l("Name or email contains"))
+    is_active = django_filters.BooleanFilter(label=_l("Enabled"))
+
+    class Meta:
+        model = User
+        fields = ["q", "is_active"]
+
+    def search(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(display_name__icontains=value) | Q(email__icontains=value))
+
+
+class AuditFilter(PortalFilterSet):
+    action = django_filters.ChoiceFilter(choices=AuditEvent.Action.choices, label=_l("Action"))
+    actor_label = django_filters.CharFilter(lookup_expr="icontains", label=_l("Person (email) contains"))
+    object_type = django_filters.CharFilter(lookup_expr="icontains", label=_l("Record type contains"))
+    at__date__gte = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_l("From"),
+                                              widget=forms.DateInput(attrs={"type": "date"}))
+    at__date__lte = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_l("To"),
+                                              widget=forms.DateInput(attrs={"type": "date"}))
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "actor_label", "object_type"]
+
+
+class CalendarDayFilter(PortalFilterSet):
+    school_year = django_filters.ModelChoiceFilter(queryset=SchoolYear.objects.all(), label=_l("School year"))
+
+    class Meta:
+        model = CalendarDay
+        fields = ["school_year"]
+
+
+# --- Forms -------------------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SchoolYearForm(ScopedModelForm):
+    class Meta:
+        model = SchoolYear
+        fields = ["district", "name", "starts_on", "ends_on", "first_instructional_day", "last_instructional_day"]
+        widgets = {f: DateInput() for f in ["starts_on", "ends_on", "first_instructional_day", "last_instructional_day"]}
+
+
+class TermForm(ScopedModelForm):
+    class Meta:
+        model = Term
+        fields = ["school_year", "name", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
+class CalendarDayForm(ScopedModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["school_year", "date", "description", "is_instructional", "school"]
+        widgets = {"date": DateInput()}
+
+
+class MembershipForm(ScopedModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "district", "school", "agency", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def clean(self):
+        cleaned = super().clean()
+        school, agency = cleaned.get("school"), cleaned.get("agency")
+        if school is not None and agency is not None and agency.district_id != school.district_id:
+            self.add_error("agency", _("The agency belongs to another district."))
+        return cleaned
+
+
+# --- CRUD pages --------------------------------------------------------------------------------
+
+
+class SchoolCRUD(ScopedCRUDView):
+    model = School
+    fields = ["name", "nces_id", "state_school_id", "low_grade", "high_grade", "enrollment", "street", "city",
+              "zip_code", "phone", "school_type", "mode", "is_active"]
+    list_columns = ["name", "level", "grade_span", "enrollment", "city", "is_active"]
+    filterset_class = SchoolFilter
+    empty_message = _l("No schools yet. Import your district from the NCES directory to add them all at once.")
+
+    def new_instance(self):
+        from .scope import active_memberships_for
+
+        districts = [m.district for m in active_memberships_for(self.request.user)
+                     if m.role == Membership.Role.DISTRICT_ADMIN and m.district_id]
+        return School(district=districts[0]) if districts else School()
+
+    def get_form_class(self):
+        base = super().get_form_class()
+
+        class SchoolForm(base):
+            def save(self, commit=True):
+                self.instance.set_grade_span(self.cleaned_data.get("low_grade", ""),
+                                             self.cleaned_data.get("high_grade", ""))
+                return super().save(commit)
+
+        return SchoolForm
+
+
+class BuildingCRUD(ScopedCRUDView):
+    model = Building
+    fields = ["school", "name", "notes"]
+    list_columns = ["name", "school"]
+    allow_delete = True
+    empty_message = _l("No buildings yet. Every school starts with its main building; add others here.")
+
+
+class AgencyCRUD(ScopedCRUDView):
+    model = Agency
+    fields = ["district", "name", "kind", "jurisdiction", "phone"]
+    list_columns = ["name", "kind", "jurisdiction", "phone"]
+    empty_message = _l("No agencies yet. Add the police, fire and EMS agencies that serve your schools.")
+
+
+class SchoolYearCRUD(ScopedCRUDView):
+    model = SchoolYear
+    form_class = SchoolYearForm
+    list_columns = ["name", "starts_on", "ends_on", "first_instructional_day", "last_instructional_day"]
+    allow_delete = True
+    url_base = "schoolyear"
+    empty_message = _l("No school years yet. Add the current year with its first and last day of school.")
+
+
+class TermCRUD(ScopedCRUDView):
+    model = Term
+    form_class = TermForm
+    list_columns = ["school_year", "name", "starts_on", "ends_on"]
+    allow_delete = True
+    empty_message = _l("No terms yet. Add the semesters or trimesters of each school year.")
+
+
+class CalendarDayCRUD(ScopedCRUDView):
+    model = CalendarDay
+    form_class = CalendarDayForm
+    filterset_class = CalendarDayFilter
+    list_columns = ["date", "description", "is_instructional", "school"]
+    allow_delete = True
+    url_base = "calendarday"
+    empty_message = _l("No holidays or closures yet. Add the days school is out so drill windows count right.")
+
+    def get_queryset(self, action="view"):
+        return super().get_queryset(action).select_related("school")
+
+
+class MembershipCRUD(ScopedCRUDView):
+    model = Membership
+    form_class = MembershipForm
+    filterset_class = MembershipFilter
+    list_columns = ["user", "role", "place", "starts_on", "ends_on"]
+    empty_message = _l("No memberships yet. Invite a person and give them a role at a school or in the district.")
+
+    def get_queryset(self, action="view"):
+        return super().get_queryset(action).select_related("user", "school", "district")
+
+
+class UserCRUD(ScopedCRUDView):
+    """People in the district; invitation, CSV import, enabling and deactivation are their own views."""
+
+    model = User
+    filterset_class = UserFilter
+    list_columns = ["display_name", "email", "title", "is_active"]
+    detail_fields = ["display_name", "email", "title", "phone", "is_active", "date_joined", "deactivated_at"]
+    url_base = "user"
+    empty_message = _l("No people yet. Invite someone by email or import your staff from a CSV file.")
+
+    @classmethod
+    def get_urls(cls):
+        return [u for u in super().get_urls() if u.name.endswith(("-list", "-detail"))]
+
+
+class AuditEventCRUD(ScopedCRUDView):
+    model = AuditEvent
+    filterset_class = AuditFilter
+    list_columns = ["at", "actor_label", "action", "object_type", "object_id", "path"]
+    url_base = "auditevent"
+    empty_message = _l("Nothing recorded for these filters.")
+
+    @classmethod
+    def get_urls(cls):
+        return [u for u in super().get_urls() if u.name.endswith(("-list", "-detail"))]

@@ -1,0 +1,142 @@
+"""Shared fixtures: the personas of ARCHITECTURE.md in one district with schools A, B and C,
+plus a second district, and the service markers (skip with a reason locally; fail under REQUIRE_ALL=1)."""
+
+import datetime as dt
+import os
+
+import pytest
+from django.db import connection
+
+from schools.models import Membership
+
+from .factories import (
+    DEFAULT_PASSWORD,
+    AgencyFactory,
+    BuildingFactory,
+    DistrictFactory,
+    MembershipFactory,
+    SchoolFactory,
+    SchoolYearFactory,
+    UserFactory,
+)
+
+REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
+Role = Membership.Role
+
+
+def skip_or_fail(reason):
+    """Skip locally; under REQUIRE_ALL=1 (CI) a missing service fails the run instead."""
+    if REQUIRE_ALL:
+        pytest.fail(f"REQUIRE_ALL=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _postgres_marker(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        skip_or_fail("this test needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
+def password():
+    return DEFAULT_PASSWORD
+
+
+@pytest.fixture
+def world(db):
+    """One district (Detroit time) with schools A, B, C, an agency, a current school year; and a second district."""
+    district = DistrictFactory(name="Ann Arbor Public Schools", state="MI", time_zone="America/Detroit")
+    school_a = SchoolFactory(district=district, name="School A")
+    school_b = SchoolFactory(district=district, name="School B")
+    school_c = SchoolFactory(district=district, name="School C")
+    for school in (school_a, school_b, school_c):
+        BuildingFactory(school=school)
+    agency = AgencyFactory(district=district, name="Ann Arbor Police Department")
+    year = SchoolYearFactory(district=district)
+    other_district = DistrictFactory(name="Olympia School District", state="WA", time_zone="America/Los_Angeles")
+    other_school = SchoolFactory(district=other_district, name="Other District School")
+    BuildingFactory(school=other_school)
+    return type("World", (), dict(district=district, school_a=school_a, school_b=school_b, school_c=school_c,
+                                  agency=agency, year=year, other_district=other_district,
+                                  other_school=other_school))
+
+
+def _person(email, name, *memberships):
+    user = UserFactory(email=email, display_name=name)
+    for fields in memberships:
+        MembershipFactory(user=user, **fields)
+    return user
+
+
+@pytest.fixture
+def district_admin(world):
+    return _person("admin@district.example", "Dana Admin", dict(role=Role.DISTRICT_ADMIN, district=world.district))
+
+
+@pytest.fixture
+def district_leader(world):
+    return _person("leader@district.example", "Lee Leader", dict(role=Role.DISTRICT_LEADER, district=world.district))
+
+
+@pytest.fixture
+def school_a_admin(world):
+    return _person("principal.a@district.example", "Ana Principal", dict(role=Role.SCHOOL_ADMIN, school=world.school_a))
+
+
+@pytest.fixture
+def school_b_admin(world):
+    return _person("principal.b@district.example", "Ben Principal", dict(role=Role.SCHOOL_ADMIN, school=world.school_b))
+
+
+@pytest.fixture
+def school_a_staff(world):
+    return _person("teacher.a@district.example", "Tess Teacher", dict(role=Role.SCHOOL_STAFF, school=world.school_a))
+
+
+@pytest.fixture
+def sro_two_schools(world):
+    return _person("officer@police.example", "Officer Sam",
+                   dict(role=Role.SRO, school=world.school_a, agency=world.agency),
+                   dict(role=Role.SRO, school=world.school_c, agency=world.agency))
+
+
+@pytest.fixture
+def counselor_threat_team(world):
+    return _person("counselor.a@district.example", "Cory Counselor",
+                   dict(role=Role.COUNSELOR, school=world.school_a),
+                   dict(role=Role.THREAT_TEAM, school=world.school_a))
+
+
+@pytest.fixture
+def tip_triage(world):
+    return _person("triage@district.example", "Tia Triage", dict(role=Role.TIP_TRIAGE, district=world.district))
+
+
+@pytest.fixture
+def no_membership(world):
+    return _person("nobody@district.example", "Noel Nobody")
+
+
+@pytest.fixture
+def superuser(db):
+    from schools.models import User
+
+    return User.objects.create_superuser("root@operator.example", DEFAULT_PASSWORD, display_name="Operator")
+
+
+@pytest.fixture
+def ended_membership_user(world):
+    """A former principal of School A whose membership ended last year."""
+    return _person("former@district.example", "Fay Former",
+                   dict(role=Role.SCHOOL_ADMIN, school=world.school_a, starts_on=dt.date(2020, 1, 1),
+                        ends_on=dt.date(2025, 6, 30)))
+
+
+PERSONAS = ["district_admin", "district_leader", "school_a_admin", "school_b_admin", "school_a_staff",
+            "sro_two_schools", "counselor_threat_team", "tip_triage", "no_membership"]
+
+
+@pytest.fixture
+def persona(request):
+    """Parametrize with indirect=True over PERSONAS to get each persona user."""
+    return request.getfixturevalue(request.param)
