@@ -749,3 +749,26 @@ class FollowUp(models.Model):
             self.evidence_note = note
         self.save(update_fields=["done_at", "done_by", "evidence_note"])
 
+
+
+class UserSession(models.Model):
+    """One signed-in browser session of a person, so they (or a district admin) can see and end it.
+
+    Written at login; the session row itself lives in Django's session table under ``session_key``.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="portal_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    # A coarse description ("Chrome on Windows"), never the full user-agent string or the IP address.
+    device = models.CharField(max_length=100, blank=True)
+
+    scope_path = None  # read only through the person's own account pages
+    objects = models.Manager()
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.device} {self.created_at:%Y-%m-%d %H:%M}"
