@@ -1,8 +1,61 @@
 """Pytest plugin loaded with ``-p`` before Django reads its settings.
 
 Production is the default ``PORTAL_ENV``; the test suite runs as ``test`` unless told otherwise.
+
+Under ``REQUIRE_ALL=1`` (CI) nothing may go untested: a skipped test (for example a ``postgres``,
+``live_worker`` or ``browser`` test whose service is missing) fails, a module skipped at collection
+fails, and a run in which no test ran fails. Locally, skips stay skips and ``-ra`` prints their reasons.
+Tests should still call ``tests.conftest.skip_or_fail``, which fails with the reason right away; this
+plugin is the net under every other ``pytest.skip`` / ``importorskip``.
 """
 
 import os
 
+import pytest
+
 os.environ.setdefault("PORTAL_ENV", "test")
+
+REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
+
+
+def _skip_reason(report) -> str:
+    """The reason pytest recorded for a skip: longrepr is (path, line, 'Skipped: why')."""
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2])
+    return str(longrepr)
+
+
+def _fail_skip(report, where: str) -> None:
+    # An xfail is also reported as "skipped"; it is a declared outcome, not a missing service.
+    if REQUIRE_ALL and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_ALL=1 forbids skips; {where} skipped: {_skip_reason(report)}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    _fail_skip(outcome.get_result(), item.nodeid)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    _fail_skip(outcome.get_result(), collector.nodeid or "collection")
+
+
+_no_tests_ran = False
+
+
+def pytest_sessionfinish(session, exitstatus):
+    global _no_tests_ran
+    if REQUIRE_ALL and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        # Already non-zero (5); make it a plain failure so no wrapper can mistake it for "nothing to do".
+        _no_tests_ran = True
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _no_tests_ran:
+        terminalreporter.write_line("REQUIRE_ALL=1: no tests ran, which counts as a failure.", red=True)
