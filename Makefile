@@ -1,14 +1,17 @@
-# The two commands of the README: `make run` and `make test`. Each does its own set-up on a fresh machine.
-PYTHON ?= python3.11
+# The two commands of the README: `make run` and `make test`. Each does its own set-up on a fresh machine
+# (a virtual environment in .venv, the project installed into it), and re-installs when pyproject.toml changes.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null || echo python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-PIP := $(VENV)/bin/pip
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+PIP := $(PY) -m pip
+# The stamp's name carries a hash of pyproject.toml, so a changed dependency list triggers a fresh install.
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
 .PHONY: run test install lint clean
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	  || { echo "make: Python 3.11 or newer is needed ($(PYTHON) is not); run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'"; exit 1; }
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e ".[dev]"
@@ -17,14 +20,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: the portal on the embedded defaults (SQLite, Celery eager, console email) with demo data.
+## make run: the portal with PORTAL_ENV=dev (SQLite in db.sqlite3, Celery eager, console email, a generated
+## secret key in the git-ignored .dev-secret-key) and the demo district; seed_demo prints the demo logins.
 run: install
 	PORTAL_ENV=dev $(PY) manage.py migrate --noinput
 	PORTAL_ENV=dev $(PY) manage.py seed_demo
+	@echo "The portal is at http://127.0.0.1:8000/ (stop it with Ctrl-C)."
 	PORTAL_ENV=dev $(PY) manage.py runserver 127.0.0.1:8000
 
-## make test: the whole suite. Tests needing PostgreSQL, Redis, a worker or Chromium skip with a reason
-## when those are missing, unless REQUIRE_ALL=1 (CI), where a skip fails the run.
+## make test: the whole suite. Tests needing PostgreSQL, Redis, a live worker or Chromium skip with a reason
+## when those are missing, unless REQUIRE_ALL=1 (CI), where a skip or "no tests ran" fails the run.
+## Pass pytest options with PYTEST_ARGS, e.g. make test PYTEST_ARGS="tests/schools -x".
 test: install
 	PORTAL_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
 
@@ -32,4 +38,4 @@ lint: install
 	$(PY) -m ruff check .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
