@@ -1,0 +1,52 @@
+"""``manage.py import_nces``: load districts and schools from an NCES Common Core of Data directory export."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from schools.models import User
+from schools.services import NCESImportError, nces_import
+
+
+class Command(BaseCommand):
+    help = ("Import districts and schools from the NCES Common Core of Data directory CSV export (ELSI). "
+            "Re-importing updates; closed schools become inactive; bad rows are reported with their line.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--schools", required=True, metavar="FILE",
+                            help="The NCES public school export (CSV).")
+        parser.add_argument("--districts", metavar="FILE",
+                            help="The NCES district (LEA) export (CSV), optional.")
+        parser.add_argument("--time-zone", dest="time_zone", metavar="TZ",
+                            help="Time zone of districts new to the portal, e.g. America/Detroit (required "
+                                 "for them; never guessed from the state; existing districts keep theirs).")
+        parser.add_argument("--district", dest="districts_only", action="append", metavar="NCESID",
+                            help="Import only this NCES district id (repeat for several).")
+        parser.add_argument("--by", metavar="EMAIL", help="The person doing the import, for the audit log.")
+
+    def handle(self, *args, schools, districts, time_zone, districts_only, by, **options):
+        actor = None
+        if by:
+            actor = User.objects.filter(email__iexact=by).first()
+            if actor is None:
+                raise CommandError(f"No account has the email {by}.")
+        try:
+            report = nces_import(schools_file=schools, districts_file=districts, by=actor,
+                                 time_zone=time_zone, only_district_ids=districts_only)
+        except (NCESImportError, OSError) as exc:
+            raise CommandError(f"Nothing was imported: {exc}") from None
+        write_report(self, report)
+
+
+def write_report(command, report) -> None:
+    """The report as lines a person reads: counts, then each row error with its line number."""
+    out = command.stdout
+    out.write(command.style.SUCCESS(f"NCES import: {report.summary()}."))
+    for label, names in (("Districts created", report.districts_created),
+                         ("Districts updated", report.districts_updated),
+                         ("Closed (now inactive)", report.closed), ("Reopened", report.reopened)):
+        if names:
+            out.write(f"{label}: {', '.join(names)}")
+    if report.skipped:
+        other = ", ".join(f"{nces_id or '(none)'}: {n}" for nces_id, n in sorted(report.skipped.items()))
+        out.write(f"Skipped schools of other districts: {other}")
+    for error in report.errors:
+        command.stderr.write(f"  {error}")
