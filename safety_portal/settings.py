@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -247,6 +248,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Code schedules stay in code; schedules an admin may edit are rows made by a data migration, never here.
+CELERY_BEAT_SCHEDULE = {
+    # The outbox sweep: pending emails that are due and emails whose sender died (lease expired).
+    "schools-notification-sweep": {
+        "task": "schools.tasks.notification_sweep", "schedule": crontab(), "options": {"expires": 55},
+    },
+    # The daily digest: each district is served when its local hour comes round.
+    "schools-digest-hourly": {
+        "task": "schools.tasks.digest_send_hourly", "schedule": crontab(minute=0), "options": {"expires": 3000},
+    },
+}
+# An email is given up (and shown on the "Undelivered emails" page) after this many failed sends.
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 6)
 
 # --- Cache ----------------------------------------------------------------------------------
 if IS_PRODUCTION:
@@ -258,7 +272,9 @@ else:
 if IS_DEV:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 elif IS_TEST:
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The live-worker tests run the worker (another process) with the file backend to count its emails.
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+    EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 else:
     _email = environ.Env.email_url_config(env_url("EMAIL_URL", "smtp://localhost:25", {"smtp", "smtp+tls", "smtp+ssl", "consolemail"}))
     globals().update(_email)

@@ -22,3 +22,5 @@ class SchoolsConfig(AppConfig):
                        order=20)
         navigation.add("Administration", _("Audit log"), "schools:auditevent-list", "schools.auditevent",
                        order=90)
+        navigation.add("Administration", _("Undelivered emails"), "schools:notification-failed",
+                       "schools.notification", order=80)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notification_views, views
 
 app_name = "schools"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     *views.MembershipCRUD.get_urls(),
     *views.UserCRUD.get_urls(),
     *views.AuditEventCRUD.get_urls(),
+    path("notifications/failed/", notification_views.notification_failed, name="notification-failed"),
+    path("notifications/<int:pk>/retry/", notification_views.notification_retry, name="notification-retry"),
 ]
