@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
+
+
+class PortalAdminConfig(AdminConfig):
+    """The Django admin with the portal's site: verified superusers only (schools/security.py)."""
+
+    default_site = "schools.security.PortalAdminSite"
 
 
 class SchoolsConfig(AppConfig):
@@ -7,7 +14,9 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools and people")
 
     def ready(self):
-        from . import navigation
+        from . import navigation, security
+
+        security.connect_signals()
 
         navigation.add("Home", _("Home"), "home", order=0)
         navigation.add("District", _("Schools"), "schools:school-list", "schools.school", order=10)
@@ -20,6 +29,8 @@ class SchoolsConfig(AppConfig):
         navigation.add("Administration", _("People"), "schools:user-list", "schools.user", order=10)
         navigation.add("Administration", _("Memberships"), "schools:membership-list", "schools.membership",
                        order=20)
+        navigation.add("Administration", _("Import schools from NCES"), "schools:nces-import", "schools.school",
+                       action="add", order=30)
         navigation.add("Administration", _("Audit log"), "schools:auditevent-list", "schools.auditevent",
                        order=90)
         navigation.add("Administration", _("Undelivered emails"), "schools:notification-failed",

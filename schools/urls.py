@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import notification_views, views
+from . import notification_views, views, views_import
 
 app_name = "schools"
 
 urlpatterns = [
     path("switch-school/", views.switch_school, name="switch-school"),
+    path("schools/import/", views_import.nces_import_view, name="nces-import"),
     *views.SchoolCRUD.get_urls(),
     *views.BuildingCRUD.get_urls(),
     *views.AgencyCRUD.get_urls(),
