@@ -1,12 +1,5 @@
 from django.apps import AppConfig
-from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
-
-
-class PortalAdminConfig(AdminConfig):
-    """The Django admin with the portal's site: verified superusers only (schools/security.py)."""
-
-    default_site = "schools.security.PortalAdminSite"
 
 
 class SchoolsConfig(AppConfig):
@@ -14,9 +7,7 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools and people")
 
     def ready(self):
-        from . import navigation, security
-
-        security.connect_signals()
+        from . import navigation
 
         navigation.add("Home", _("Home"), "home", order=0)
         navigation.add("District", _("Schools"), "schools:school-list", "schools.school", order=10)
