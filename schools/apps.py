@@ -18,6 +18,10 @@ class SchoolsConfig(AppConfig):
         navigation.add("District", _("Holidays and closures"), "schools:calendarday-list", "schools.calendarday",
                        order=60)
         navigation.add("Administration", _("People"), "schools:user-list", "schools.user", order=10)
+        navigation.add("Administration", _("Invite someone"), "schools:user-invite", "schools.user",
+                       action="add", order=11)
+        navigation.add("Administration", _("Import staff"), "schools:user-import", "schools.user",
+                       action="add", order=12)
         navigation.add("Administration", _("Memberships"), "schools:membership-list", "schools.membership",
                        order=20)
         navigation.add("Administration", _("Import schools from NCES"), "schools:nces-import", "schools.school",

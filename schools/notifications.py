@@ -49,6 +49,8 @@ BACKOFF_MAX_SECONDS = 6 * 3600
 ENQUEUE_PAUSE_SECONDS = 30
 SWEEP_BATCH = 200
 SWEEP_BUDGET_SECONDS = 40  # below the sweep task's soft time limit
+# Kinds sent to accounts not enabled yet (schools/people.py invites people before an admin enables them).
+DELIVERED_TO_INACTIVE_KINDS = frozenset({"invitation"})
 
 
 def max_attempts() -> int:
@@ -178,7 +180,9 @@ def notification_deliver(pk: int, *, now=None) -> bool:
     # Our lease is the token: only its holder may move the row on.
     ours = Notification.objects.filter(pk=pk, status=Status.SENDING, lease_until=lease)
     recipient = notification.recipient
-    if not recipient.is_active:
+    # New accounts are inactive until enabled: their invitation must reach them (never once deactivated).
+    if recipient.deactivated_at is not None or (not recipient.is_active and notification.kind not in
+                                                DELIVERED_TO_INACTIVE_KINDS):
         ours.update(status=Status.FAILED, lease_until=None, attempts=notification.attempts + 1,
                     last_error=_("The recipient's account is deactivated."))
         return False

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from . import audit, views_people
 from .crud import ScopedCRUDView, ScopedModelForm, get_scoped_or_404
 from .middleware import SchoolSwitcherMiddleware
 from .models import (
@@ -160,6 +161,11 @@ class MembershipForm(ScopedModelForm):
         fields = ["user", "role", "district", "school", "agency", "starts_on", "ends_on"]
         widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # User has no scope_path, so the base form leaves it unnarrowed: offer only the admin's own people.
+        self.fields["user"].queryset = User.objects.for_user(self.user, "view")
+
     def clean(self):
         cleaned = super().clean()
         school, agency = cleaned.get("school"), cleaned.get("agency")
@@ -253,11 +259,29 @@ class MembershipCRUD(ScopedCRUDView):
     def get_queryset(self, action="view"):
         return super().get_queryset(action).select_related("user", "school", "district")
 
+    def new_instance(self):
+        # "Add a role" on a person's page passes ?user=<id>; an id outside the admin's people is ignored.
+        wanted = self.request.GET.get("user", "")
+        person = User.objects.for_user(self.request.user, "view").filter(pk=wanted).first() if (
+            wanted.isdigit()) else None
+        return Membership(user=person) if person else Membership()
+
+    def get_form(self, *args, **kwargs):
+        self.form = super().get_form(*args, **kwargs)
+        return self.form
+
+    def success_url(self, obj):
+        # Reached only after a committed save: a membership change is a permission change.
+        audit.record(AuditEvent.Action.PERMISSION_CHANGE, request=self.request, obj=obj,
+                     fields=self.form.changed_data)
+        return reverse("schools:user-detail", kwargs={"pk": obj.user_id})
+
 
 class UserCRUD(ScopedCRUDView):
     """People in the district; invitation, CSV import, enabling and deactivation are their own views."""
 
     model = User
+    fields = ["display_name", "title", "phone"]
     filterset_class = UserFilter
     list_columns = ["display_name", "email", "title", "is_active"]
     detail_fields = ["display_name", "email", "title", "phone", "is_active", "date_joined", "deactivated_at"]
@@ -266,7 +290,11 @@ class UserCRUD(ScopedCRUDView):
 
     @classmethod
     def get_urls(cls):
-        return [u for u in super().get_urls() if u.name.endswith(("-list", "-detail"))]
+        return [u for u in super().get_urls() if u.name.endswith(("-list", "-detail", "-update"))]
+
+    def render(self, role, status=200, **context):
+        # The people pages add the invite/import buttons, the roles and the enable/deactivate buttons.
+        return super().render(role, status, **views_people.user_page_context(self.request, role, context))
 
 
 class AuditEventCRUD(ScopedCRUDView):
