@@ -249,8 +249,11 @@ def _rows(text: str, kind: str):
             cells = [c.strip() for c in row]
             if not any(cells):
                 continue
-            # ELSI's footnotes ("Data Source: ...", "† indicates ...") fill only the first cell.
-            if not any(cells[1:]) and not cells[0][:1].isdigit() and not cells[0].startswith('="'):
+            # ELSI's footnotes ("Data Source: ...", "† indicates ...") fill a cell or three, not a row, and
+            # do not start with an id; a data row, however malformed, fills most columns.
+            filled = sum(1 for c in cells if c)
+            starts_with_id = cells[0][:1].isdigit() or cells[0].startswith('="')
+            if filled < max(2, len(index) // 2) and not starts_with_id:
                 continue
             yield reader.line_num, {name: (row[i] if i < len(row) else "") for name, i in index.items()}
     except csv.Error as exc:
