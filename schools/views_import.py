@@ -12,11 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
 from django.shortcuts import render
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from . import nces, permissions
+from . import nces, permissions, uploads
 from .crud import require_any
 from .models import District, School
 from .scope import active_memberships_for
@@ -76,11 +75,8 @@ class NCESImportForm(forms.Form):
         upload = self.cleaned_data.get(name)
         if not upload:
             return upload
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(_("The file is %(size)s; the limit is %(limit)s.") % {
-                "size": filesizeformat(upload.size), "limit": filesizeformat(settings.UPLOAD_MAX_BYTES)})
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError(_("Upload the export as a CSV file (its name ends in .csv)."))
+        # The portal's one upload gate: size limit, .csv name, plain-text content (no markup, no binary).
+        uploads.check_upload(upload, kinds={"csv"})
         try:
             problem = nces.header_problem(nces.read_text(upload), kind)
         except nces.NCESFormatError as exc:
