@@ -1,0 +1,150 @@
+"""``manage.py seed_demo``: one real district with calendars and persona logins, safe to run twice."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from schools.management.commands import seed_demo
+from schools.models import (
+    Agency,
+    Building,
+    CalendarDay,
+    District,
+    Membership,
+    School,
+    SchoolYear,
+    Term,
+    User,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [District, School, Building, Agency, SchoolYear, Term, CalendarDay, User, Membership]
+
+
+@pytest.fixture
+def demo_allowed(settings):
+    settings.DEMO_DATA_ALLOWED = True
+    # Nine password hashes per run; the real hasher is not what these tests are about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(*args):
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_it_builds_ann_arbor_from_the_nces_rows(demo_allowed):
+    seed()
+    district = District.objects.get()
+    assert (district.name, district.nces_lea_id, district.time_zone) == (
+        "Ann Arbor Public Schools", "2602820", "America/Detroit")
+    assert district.schools.count() == 32
+    assert all(school.buildings.filter(name="Main building").exists() for school in district.schools.all())
+    assert Agency.objects.get().name == "Ann Arbor Police Department"
+
+
+def test_running_it_twice_duplicates_nothing(demo_allowed):
+    seed()
+    first = counts()
+    seed()
+    assert counts() == first
+    assert first["School"] == 32 and first["SchoolYear"] == 2 and first["Term"] == 4
+    assert first["User"] == len(seed_demo.PERSONAS)
+
+
+def test_it_is_refused_outside_dev_without_force(settings):
+    settings.DEMO_DATA_ALLOWED = False
+    with pytest.raises(CommandError, match="only runs with PORTAL_ENV=dev"):
+        seed()
+    assert not District.objects.exists()
+    assert not User.objects.exists()
+
+
+def test_force_runs_it_anyway(settings, demo_allowed):
+    settings.DEMO_DATA_ALLOWED = False
+    seed("--force")
+    assert District.objects.filter(nces_lea_id="2602820").exists()
+
+
+def test_it_prints_every_persona_login_with_the_shared_password(demo_allowed):
+    output = seed()
+    assert f"password for all: {seed_demo.DEMO_PASSWORD}" in output
+    for persona in seed_demo.PERSONAS:
+        assert persona.key in output
+        assert persona.email in output
+
+
+def test_the_printed_password_works_and_each_persona_sees_their_own_school(client, demo_allowed):
+    seed()
+    assert all(user.is_active and user.check_password(seed_demo.DEMO_PASSWORD) for user in User.objects.all())
+    principal = User.objects.get(email="angela.reyes@example.org")
+    assert [s.name for s in School.objects.for_user(principal, "view")] == ["Pioneer High School"]
+    officer = User.objects.get(email="sam.delgado@example.org")
+    assert {s.name for s in School.objects.for_user(officer, "view")} == {"Pioneer High School",
+                                                                         "Skyline High School"}
+    assert School.objects.for_user(User.objects.get(email="dana.whitfield@example.org"), "view").count() == 32
+    client.force_login(User.objects.get(email="noel.brandt@example.org"))
+    assert b"no role in the portal yet" in client.get(reverse("home")).content
+
+
+def test_the_current_and_last_school_year_follow_today_in_the_districts_time_zone(demo_allowed, monkeypatch):
+    # On 1 July (in Detroit) a new administrative year has begun: it is current, the one before is "last".
+    monkeypatch.setattr(District, "local_today", lambda self: dt.date(2027, 7, 1))
+    seed()
+    assert list(SchoolYear.objects.order_by("starts_on").values_list("name", "starts_on", "ends_on")) == [
+        ("2026-27", dt.date(2026, 7, 1), dt.date(2027, 6, 30)),
+        ("2027-28", dt.date(2027, 7, 1), dt.date(2028, 6, 30)),
+    ]
+    assert SchoolYear.current_for(District.objects.get()).name == "2027-28"
+
+
+def test_each_year_has_two_semesters_and_the_usual_holidays(demo_allowed, monkeypatch):
+    monkeypatch.setattr(District, "local_today", lambda self: dt.date(2026, 3, 1))
+    seed()
+    year = SchoolYear.objects.get(name="2025-26")
+    assert (year.first_instructional_day, year.last_instructional_day) == (dt.date(2025, 8, 25),
+                                                                          dt.date(2026, 6, 12))
+    assert list(year.terms.values_list("name", flat=True)) == ["Semester 1", "Semester 2"]
+    closed = dict(year.calendar_days.values_list("date", "description"))
+    assert closed[dt.date(2025, 9, 1)] == "Labor Day"
+    assert dt.date(2025, 11, 27) in closed and dt.date(2025, 11, 28) in closed  # Thanksgiving Thu + Fri
+    assert closed[dt.date(2026, 1, 19)] == "Martin Luther King Jr. Day"
+    assert closed[dt.date(2026, 5, 25)] == "Memorial Day"
+    assert [d for d, what in closed.items() if what == "Winter break"] == [
+        *[dt.date(2025, 12, d) for d in (22, 23, 24, 25, 26, 29, 30, 31)],
+        dt.date(2026, 1, 1), dt.date(2026, 1, 2)]
+    assert [d for d, what in closed.items() if what == "Spring break"] == [
+        dt.date(2026, 3, d) for d in range(23, 28)]
+    pioneer = School.objects.get(name="Pioneer High School")
+    # Holidays are not school days: the drill windows count on this.
+    days = year.instructional_days(pioneer)
+    assert dt.date(2025, 11, 27) not in days and dt.date(2025, 12, 1) in days
+
+
+@pytest.mark.parametrize("start_year", range(2024, 2032))
+def test_the_calendar_rules_hold_every_year(start_year):
+    cal = seed_demo.demo_calendar(start_year)
+    assert cal["starts_on"] < cal["first_day"] < cal["last_day"] < cal["ends_on"]
+    closures = [d for d, _ in cal["closures"]]
+    assert all(d.weekday() < 5 for d in closures)
+    assert len(closures) == len(set(closures))
+    assert all(cal["starts_on"] <= d <= cal["ends_on"] for d in closures)
+    christmas, new_year = dt.date(start_year, 12, 25), dt.date(start_year + 1, 1, 1)
+    assert all(d in closures for d in (christmas, new_year) if d.weekday() < 5)
+
+
+def test_later_features_can_add_a_step(demo_allowed, monkeypatch):
+    seen = []
+    steps = [*seed_demo.STEPS, lambda ctx: seen.append(ctx.users["district_admin"])]
+    monkeypatch.setattr(seed_demo, "STEPS", steps)
+    seed()
+    assert seen == [User.objects.get(email="dana.whitfield@example.org")]
