@@ -118,6 +118,8 @@ class PortalAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
+        # Emails are not case-sensitive here (Django's default message says they may be).
+        "invalid_login": _("Your email and password did not match. Please try again."),
         "not_enabled": _("Your account is not enabled yet. Your district administrator must enable it "
                          "before you can log in."),
         "deactivated": _("Your account has been deactivated. Ask your district administrator if you need "

@@ -35,7 +35,11 @@ def test_it_creates_an_inactive_account_with_its_membership_and_one_invitation(c
     assert not person.is_active
     assert not person.has_usable_password()
     assert (person.display_name, person.title, person.phone, person.invited_by) == (
-        "Nia Newcomer", "Grade 4 teacher", "555-0100", district_admin)
+        "Nia Newcomer",
+        "Grade 4 teacher",
+        "555-0100",
+        district_admin,
+    )
     membership = person.memberships.get()
     assert (membership.role, membership.school, membership.district) == ("school_staff", world.school_a, None)
     assert membership.starts_on == world.district.local_today()
@@ -55,8 +59,9 @@ def test_the_invitation_is_audited_as_a_creation_and_a_permission_change(client,
     actions = set(AuditEvent.objects.filter(actor=district_admin).values_list("action", "object_type"))
     assert (AuditEvent.Action.CREATE, "schools.user") in actions
     assert (AuditEvent.Action.PERMISSION_CHANGE, "schools.membership") in actions
-    assert AuditEvent.objects.filter(object_type="schools.user", object_id=str(person.pk),
-                                     district=world.district).exists()
+    assert AuditEvent.objects.filter(
+        object_type="schools.user", object_id=str(person.pk), district=world.district
+    ).exists()
 
 
 def test_a_district_role_is_given_to_the_whole_district(client, district_admin, world):
@@ -67,12 +72,16 @@ def test_a_district_role_is_given_to_the_whole_district(client, district_admin, 
     assert (membership.district, membership.school) == (world.district, None)
 
 
-def test_an_email_already_in_use_in_any_case_is_refused_with_a_form_error(client, district_admin, school_a_staff,
-                                                                          world):
+def test_an_email_already_in_use_in_any_case_is_refused_with_a_form_error(
+    client, district_admin, school_a_staff, world
+):
     client.force_login(district_admin)
     response = client.post(INVITE_URL, invite_data(world, email="TEACHER.A@district.EXAMPLE"))
     assert response.status_code == 400
-    assert "Someone already has an account with this email address" in response.context["form"].errors["email"][0]
+    assert (
+        "Someone already has an account with this email address"
+        in response.context["form"].errors["email"][0]
+    )
     assert User.objects.filter(email__iexact="teacher.a@district.example").count() == 1
     assert not Notification.objects.exists()
 
@@ -81,7 +90,9 @@ def test_a_school_role_without_a_school_is_refused_on_the_school_field(client, d
     client.force_login(district_admin)
     response = client.post(INVITE_URL, invite_data(world, school=""))
     assert response.status_code == 400
-    assert response.context["form"].errors["school"] == ["This role is held at one school; choose the school."]
+    assert response.context["form"].errors["school"] == [
+        "This role is held at one school; choose the school."
+    ]
     assert not User.objects.filter(email="new.teacher@district.example").exists()
 
 
