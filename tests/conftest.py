@@ -20,6 +20,9 @@ from .factories import (
     UserFactory,
 )
 
+# The live Celery worker fixture (see tests/live_worker.py), registered for every test module.
+from .live_worker import _live_worker_marker, live_worker, live_worker_process  # noqa: F401
+
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 Role = Membership.Role
 
