@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "schools",
     "compliance",
+    "drills",
 ]
 
 MIDDLEWARE = [

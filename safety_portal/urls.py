@@ -21,5 +21,6 @@ urlpatterns = [
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("district/", include("schools.urls")),
     path("compliance/", include("compliance.urls")),
+    path("drills/", include("drills.urls")),
     path("operator/", admin.site.urls),
 ]

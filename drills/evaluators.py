@@ -1,0 +1,314 @@
+"""The drill compliance calendar and the action-9 evaluator, computed from the rules and the logs.
+
+For each school and school year, each requirement in effect is cut into windows (``drills/windows.py``)
+and each window is judged by the completed drills counted in it:
+
+- met: the window holds at least the minimum (and no more than a cap);
+- at risk: short, and the window closes within ``AT_RISK_DAYS`` days;
+- not met: short when the window closed, or over the cap;
+- on track: short, but the window closes later (or has not opened yet).
+
+A requirement takes its worst window; a school its worst requirement. Every school of a district is
+computed in a fixed number of queries (``compliance_calendars``), whatever the number of schools.
+"""
+
+import bisect
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from compliance.registry import Result, Status
+from schools.models import School, Term, instructional_days_by_school
+
+from .models import Drill, DrillRequirement
+from .windows import Window, YearCalendar, short, windows_for
+
+AT_RISK_DAYS = 14
+
+# Worst last: a requirement shows its worst window, a school its worst requirement.
+SEVERITY = {Status.NOT_APPLICABLE: 0, Status.MET: 1, Status.ON_TRACK: 2, Status.AT_RISK: 3, Status.NOT_MET: 4}
+
+
+@dataclasses.dataclass
+class WindowResult:
+    window: Window
+    count: int
+    planned: list[dt.date]  # planned drills of these kinds in the window, from as_of on
+    status: Status
+
+
+@dataclasses.dataclass
+class RequirementResult:
+    requirement: DrillRequirement
+    status: Status
+    reason: str
+    next_step: str
+    windows: list[WindowResult]
+
+
+@dataclasses.dataclass
+class SchoolCalendar:
+    """One school's compliance calendar for one school year, as of a day."""
+
+    school: School
+    school_year: object
+    as_of: dt.date
+    rows: list[RequirementResult]
+    status: Status
+    reason: str
+    next_step: str
+
+
+# --------------------------------------------------------------------------------------------
+# One window, one requirement
+# --------------------------------------------------------------------------------------------
+
+
+def window_status(count: int, requirement, window: Window, as_of: dt.date) -> Status:
+    if requirement.max_count is not None and count > requirement.max_count:
+        return Status.NOT_MET
+    if count >= requirement.min_count:
+        return Status.MET
+    if as_of > window.end:
+        return Status.NOT_MET
+    if (window.end - as_of).days <= AT_RISK_DAYS:
+        return Status.AT_RISK
+    return Status.ON_TRACK
+
+
+def window_reason(result: WindowResult, requirement) -> str:
+    """E.g. "2 of 3 fire drills by Dec 1", or "5 lockdown drills by Jun 11, more than the 4 allowed"."""
+    what, label = requirement.title, result.window.label
+    if requirement.max_count is not None and result.count > requirement.max_count:
+        return _("%(count)s %(what)s %(label)s, more than the %(max)s allowed") % {
+            "count": result.count,
+            "what": what,
+            "label": label,
+            "max": requirement.max_count,
+        }
+    if requirement.min_count == 0:
+        return _("%(count)s %(what)s %(label)s (at most %(max)s)") % {
+            "count": result.count,
+            "what": what,
+            "label": label,
+            "max": requirement.max_count,
+        }
+    return _("%(count)s of %(min)s %(what)s %(label)s") % {
+        "count": result.count,
+        "min": requirement.min_count,
+        "what": what,
+        "label": label,
+    }
+
+
+def next_step(results: list[WindowResult], requirement, as_of: dt.date) -> str:
+    """What to schedule next: the first open window still short of its minimum."""
+    for result in results:
+        if result.window.end < as_of:
+            continue
+        if requirement.max_count is not None and result.count >= requirement.max_count:
+            return _("Do not hold more %(what)s %(label)s: the limit is %(max)s.") % {
+                "what": requirement.title,
+                "label": result.window.label,
+                "max": requirement.max_count,
+            }
+        missing = requirement.min_count - result.count
+        if missing <= 0:
+            continue
+        planned = result.planned
+        if len(planned) >= missing:
+            return _("Planned: %(dates)s.") % {"dates": ", ".join(short(d) for d in planned[:missing])}
+        text = _("%(what)s: schedule %(n)s more by %(end)s.") % {
+            "n": missing - len(planned),
+            "what": capfirst(requirement.title),
+            "end": short(result.window.end),
+        }
+        if planned:
+            text += " " + _("Already planned: %(dates)s.") % {"dates": ", ".join(short(d) for d in planned)}
+        return text
+    return ""
+
+
+def pick_reason_window(results: list[WindowResult], status: Status, as_of: dt.date) -> WindowResult:
+    """The window that explains the status: the latest miss, the soonest closing otherwise."""
+    candidates = [r for r in results if r.status == status]
+    if status == Status.NOT_MET:
+        return max(candidates, key=lambda r: r.window.end)
+    if status == Status.MET:
+        open_or_last = [r for r in candidates if r.window.end >= as_of]
+        return min(open_or_last, key=lambda r: r.window.end) if open_or_last else candidates[-1]
+    return min(candidates, key=lambda r: r.window.end)
+
+
+def evaluate_requirement(requirement, windows, dates, planned, as_of) -> RequirementResult:
+    """Judge one requirement at one school from its windows and the sorted local dates of counted drills."""
+    results = []
+    for window in windows:
+        count = bisect.bisect_right(dates, window.end) - bisect.bisect_left(dates, window.start)
+        lo, hi = (
+            bisect.bisect_left(planned, max(window.start, as_of)),
+            bisect.bisect_right(planned, window.end),
+        )
+        results.append(
+            WindowResult(window, count, planned[lo:hi], window_status(count, requirement, window, as_of))
+        )
+    status = max((r.status for r in results), key=SEVERITY.__getitem__)
+    shown = pick_reason_window(results, status, as_of)
+    reason = window_reason(shown, requirement)
+    missed = sum(1 for r in results if r.status == Status.NOT_MET)
+    if missed > 1:
+        reason += " " + _("(%(n)s windows missed this year)") % {"n": missed}
+    return RequirementResult(requirement, status, reason, next_step(results, requirement, as_of), results)
+
+
+def not_applicable(requirement, reason: str) -> RequirementResult:
+    return RequirementResult(requirement, Status.NOT_APPLICABLE, reason, "", [])
+
+
+# --------------------------------------------------------------------------------------------
+# Every school of a district at once
+# --------------------------------------------------------------------------------------------
+
+
+def requirements_for_year(district, school_year) -> list[DrillRequirement]:
+    """The state's and the district's rule versions in effect at some point of the instructional year."""
+    qs = (
+        DrillRequirement.objects.for_district(district)
+        .overlapping(school_year.first_instructional_day, school_year.last_instructional_day)
+        .prefetch_related("kinds")
+        .order_by("title", "code", "effective_from")
+    )
+    return list(qs)
+
+
+def drill_dates(school_ids, kind_ids, school_year, tz, as_of):
+    """Sorted local dates of counted drills and of planned ones, per (school, kind): one query."""
+    start = dt.datetime.combine(school_year.starts_on, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(school_year.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    rows = (
+        Drill.objects.filter(school_id__in=school_ids, kind_id__in=kind_ids, corrected_by__isnull=True)
+        .filter(
+            Q(status=Drill.Status.COMPLETED, actual_start__gte=start, actual_start__lt=end)
+            | Q(status=Drill.Status.PLANNED, planned_start__gte=start, planned_start__lt=end)
+        )
+        .values_list("school_id", "kind_id", "status", "actual_start", "planned_start")
+    )
+    held, planned = defaultdict(list), defaultdict(list)
+    for school_id, kind_id, status, actual, planned_at in rows:
+        if status == Drill.Status.COMPLETED:
+            held[school_id, kind_id].append(timezone.localtime(actual, tz).date())
+        else:
+            day = timezone.localtime(planned_at, tz).date()
+            if day >= as_of:
+                planned[school_id, kind_id].append(day)
+    return held, planned
+
+
+def _merged(table, school_id, kind_ids) -> list[dt.date]:
+    dates = []
+    for kind_id in kind_ids:
+        dates += table.get((school_id, kind_id), ())
+    return sorted(dates)
+
+
+def compliance_calendars(schools, school_year, as_of: dt.date) -> dict[int, SchoolCalendar]:
+    """Every school's calendar for the year, in a fixed number of queries (six) whatever their number."""
+    schools = list(schools)
+    if not schools:
+        return {}
+    district = school_year.district
+    requirements = requirements_for_year(district, school_year)
+    kinds_of = {r.pk: sorted(k.pk for k in r.kinds.all()) for r in requirements}
+    terms = [
+        (t.name, t.starts_on, t.ends_on)
+        for t in Term.objects.filter(school_year=school_year).order_by("starts_on")
+    ]
+    school_ids = [s.pk for s in schools]
+    days_by_school = instructional_days_by_school(school_year, school_ids)
+    all_kinds = sorted({k for ks in kinds_of.values() for k in ks})
+    held, planned = drill_dates(school_ids, all_kinds, school_year, district.tz, as_of)
+
+    windows_cache: dict = {}
+    calendars = {}
+    for school in schools:
+        days = tuple(days_by_school[school.pk])
+        cal = YearCalendar(
+            school_year.starts_on,
+            school_year.ends_on,
+            school_year.first_instructional_day,
+            school_year.last_instructional_day,
+            days,
+            terms,
+        )
+        rows = []
+        for requirement in requirements:
+            key = (requirement.pk, days)
+            if key not in windows_cache:
+                windows_cache[key] = windows_for(requirement, cal)
+            windows = windows_cache[key]
+            row = _row(requirement, school, windows, kinds_of[requirement.pk], held, planned, as_of)
+            if row is not None:
+                rows.append(row)
+        calendars[school.pk] = _school_calendar(school, school_year, as_of, rows)
+    return calendars
+
+
+def _row(requirement, school, windows, kind_ids, held, planned, as_of):
+    every_window, judged = windows
+    if not judged:
+        # Another version of the rule judges this year's windows: nothing to show for this one. A rule with
+        # no window at all in this calendar (no month with N days of school) is shown as not applicable.
+        return (
+            None
+            if every_window
+            else not_applicable(
+                requirement, _("No window of this rule falls in this school year's calendar.")
+            )
+        )
+    if not requirement.applies_to_level(school.level):
+        levels = ", ".join(str(School.Level(level).label) for level in requirement.levels)
+        return not_applicable(requirement, _("Applies to %(levels)s schools only.") % {"levels": levels})
+    return evaluate_requirement(
+        requirement, judged, _merged(held, school.pk, kind_ids), _merged(planned, school.pk, kind_ids), as_of
+    )
+
+
+def _school_calendar(school, school_year, as_of, rows) -> SchoolCalendar:
+    applicable = [r for r in rows if r.status != Status.NOT_APPLICABLE]
+    if not applicable:
+        reason = (
+            _(
+                "No drill requirement applies to this school yet. A district administrator can add the "
+                "district's own requirements."
+            )
+            if not rows
+            else _("No drill requirement applies to this school.")
+        )
+        status = Status.NOT_TRACKED if not rows else Status.NOT_APPLICABLE
+        return SchoolCalendar(school, school_year, as_of, rows, status, reason, "")
+    worst = max(applicable, key=lambda r: SEVERITY[r.status])
+    next_steps = [r.next_step for r in sorted(applicable, key=lambda r: -SEVERITY[r.status]) if r.next_step]
+    reason = capfirst(worst.reason)
+    return SchoolCalendar(
+        school, school_year, as_of, rows, worst.status, reason, next_steps[0] if next_steps else ""
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The action-9 evaluator for the dashboard
+# --------------------------------------------------------------------------------------------
+
+
+def evaluate(schools, school_year, as_of: dt.date) -> dict[int, Result]:
+    """``{school_id: Result}``: each school's worst requirement and why, in a fixed number of queries."""
+    results = {}
+    for school_id, calendar in compliance_calendars(schools, school_year, as_of).items():
+        url = reverse("drills:compliance-school", kwargs={"school_id": school_id}) + f"?year={school_year.pk}"
+        results[school_id] = Result(calendar.status, calendar.reason, calendar.next_step, url)
+    return results
