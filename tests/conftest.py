@@ -143,6 +143,3 @@ PERSONAS = ["district_admin", "district_leader", "school_a_admin", "school_b_adm
 def persona(request):
     """Parametrize with indirect=True over PERSONAS to get each persona user."""
     return request.getfixturevalue(request.param)
-# The live Celery worker fixture (see tests/live_worker.py), registered for every test module.
-from .live_worker import _live_worker_marker, live_worker, live_worker_process  # noqa: F401
-
