@@ -247,14 +247,15 @@ def user_page_context(request, role, context):
     rows = []
     for membership in _memberships_seen(request, person):
         today = membership.home_district.local_today()
+        # The dates have their own columns; the status says where today falls.
         if membership.starts_on > today:
-            status = _("Starts %(date)s") % {"date": membership.starts_on}
+            status = _("Not started yet")
         elif membership.ends_on == today:
             status = _("Ends today")
         elif membership.is_active_on(today):
             status = _("Current")
         else:
-            status = _("Ended %(date)s") % {"date": membership.ends_on}
+            status = _("Ended")
         can_end = (context.get("can_change") and person.pk != request.user.pk
                    and (membership.ends_on is None or membership.ends_on > today))
         rows.append({"membership": membership, "status": status, "can_end": can_end,

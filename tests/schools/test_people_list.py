@@ -78,7 +78,7 @@ def test_a_persons_page_lists_current_and_past_roles_with_the_account_buttons(cl
 
     assert response.status_code == 200
     assert "School staff" in html and "Counselor" in html
-    assert "Current" in html and "Ended 2019-06-30" in html
+    assert "<strong>Current</strong>" in html and "<td>Ended</td>" in html
     assert "Other District School" not in html  # roles elsewhere are not this admin's to see
     assert reverse("schools:membership-end", kwargs={"pk": current.pk}) in html
     assert reverse("schools:user-deactivate", kwargs={"pk": person.pk}) in html
