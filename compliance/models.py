@@ -19,7 +19,8 @@ class GeneratedDocument(models.Model):
 
     kind = models.CharField(_("kind"), max_length=60)
     district = models.ForeignKey("schools.District", on_delete=models.PROTECT, related_name="+")
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
     school_year = models.ForeignKey("schools.SchoolYear", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     title = models.CharField(_("title"), max_length=200)
@@ -30,8 +31,12 @@ class GeneratedDocument(models.Model):
     error = models.CharField(_("error"), max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # When it last entered the queue (first request or a retry): the sweep re-enqueues what waits too long.
+    queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # "host:pid" of the worker that rendered it, for an operator chasing a bad render.
+    rendered_by = models.CharField(max_length=100, blank=True)
 
     # School documents are scoped by their school; district-wide ones (no school) by district roles only.
     scope_path = "school"
@@ -39,7 +44,8 @@ class GeneratedDocument(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "started_at"]), models.Index(fields=["district", "kind"])]
+        indexes = [models.Index(fields=["status", "started_at"]), models.Index(fields=["district", "kind"]),
+                   models.Index(fields=["status", "queued_at"])]
 
     def __str__(self):
         return self.title

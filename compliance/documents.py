@@ -1,0 +1,98 @@
+"""The kinds of document the portal can generate, and the one this app brings: the school profile.
+
+An app adds a kind from its ``apps.py``::
+
+    documents.register(DocumentKind(
+        key="drill_log", label=_("Drill log"), template="drills/documents/drill_log.html",
+        title=lambda school, school_year: f"Drill log: {school} {school_year}",
+        context=drill_log_context, action="add"))
+
+``action`` is the permission-matrix action on ``compliance.generateddocument`` a person needs (at the
+school, or district-wide for a district document) to request that kind. ``context(document)`` builds the
+template context in the worker; the template sets ``<html lang>`` and ``<title>`` (PDF/UA needs both).
+"""
+
+import dataclasses
+from collections.abc import Callable
+
+from django.utils.translation import gettext_lazy as _
+
+from schools import permissions
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentKind:
+    key: str
+    label: str
+    template: str
+    title: Callable  # (school, school_year) -> str
+    context: Callable  # (document) -> dict
+    action: str = "add"
+    needs_school: bool = True
+
+
+_KINDS: dict[str, DocumentKind] = {}
+
+
+def register(kind: DocumentKind) -> None:
+    permissions.roles_for("compliance.generateddocument", kind.action)  # raises for an undeclared action
+    if len(kind.key) > 60:
+        raise ValueError(f"Document kind key {kind.key!r} is longer than 60 characters")
+    _KINDS[kind.key] = kind
+
+
+def get(key: str) -> DocumentKind:
+    try:
+        return _KINDS[key]
+    except KeyError:
+        raise ValueError(f"Unknown document kind {key!r}") from None
+
+
+def kinds() -> list[DocumentKind]:
+    return sorted(_KINDS.values(), key=lambda k: str(k.label))
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(k.key, k.label) for k in kinds()]
+
+
+# --- The school profile ----------------------------------------------------------------------
+
+
+def school_profile_title(school, school_year):
+    if school_year is not None:
+        return _("School profile: %(school)s, %(year)s") % {"school": school.name, "year": school_year.name}
+    return _("School profile: %(school)s") % {"school": school.name}
+
+
+def school_profile_context(document) -> dict:
+    """One page on the school: who, where, its buildings and how it stands on the ten actions."""
+    from schools.models import SchoolYear
+
+    from . import registry, svg
+    from .dashboard import as_of_for
+
+    school = document.school
+    school_year = document.school_year or SchoolYear.current_for(school.district)
+    as_of = as_of_for(school_year, school.district)
+    results = registry.evaluate_all([school], school_year, as_of)[school.pk]
+    statuses = [(action, results[action.number]) for action in registry.actions()]
+    return {
+        "document": document,
+        "school": school,
+        "district": school.district,
+        "buildings": list(school.buildings.order_by("name")),
+        "school_year": school_year,
+        "as_of": as_of,
+        "statuses": statuses,
+        "chart": svg.status_bars([result.status for _action, result in statuses]),
+    }
+
+
+SCHOOL_PROFILE = DocumentKind(
+    key="school_profile",
+    label=_("School profile"),
+    template="compliance/documents/school_profile.html",
+    title=school_profile_title,
+    context=school_profile_context,
+)

@@ -1,0 +1,167 @@
+"""The registry of the ten essential actions and their evaluators.
+
+Each action app tells the dashboard how its schools stand by registering an evaluator from its
+``apps.py``::
+
+    registry.register_evaluator(9, drills.evaluators.evaluate)
+
+An evaluator takes every school at once, ``evaluate(schools, school_year, as_of) -> {school_id: Result}``,
+and must run a fixed number of queries whatever the number of schools (the dashboard shows 500).
+An action without an evaluator is ``not_tracked`` for every school: shown as such, never as met.
+"""
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from schools import permissions as p
+
+logger = logging.getLogger(__name__)
+
+
+class Status(models.TextChoices):
+    """The one status scale every action reports on, best first."""
+
+    MET = "met", _("Met")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    NOT_MET = "not_met", _("Not met")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+    NOT_TRACKED = "not_tracked", _("Not tracked")
+
+
+class Security(models.TextChoices):
+    """The report's two halves: physical safety and emotional security."""
+
+    PHYSICAL = "physical", _("Physical safety")
+    EMOTIONAL = "emotional", _("Emotional security")
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """How one school stands on one action: a status and, for those allowed to read it, why."""
+
+    status: Status
+    reason: str = ""
+    next_step: str = ""
+    evidence_url: str = ""
+
+    def __post_init__(self):
+        if self.status not in Status.values:
+            raise ValueError(f"Unknown status {self.status!r}")
+        object.__setattr__(self, "status", Status(self.status))
+
+
+Evaluator = Callable[[Iterable, object, dt.date], dict]
+
+# Who may read an action's reasons unless the action says otherwise: those who run the program.
+DEFAULT_REASON_ROLES = frozenset({p.DISTRICT_ADMIN, p.DISTRICT_LEADER, p.SCHOOL_ADMIN})
+
+
+@dataclasses.dataclass
+class Action:
+    """One of the ten essential actions: where it lives and how its status is worked out."""
+
+    number: int
+    title: str
+    short_title: str
+    security: Security
+    app_label: str
+    reason_roles: frozenset = DEFAULT_REASON_ROLES
+    evaluator: Evaluator | None = None
+
+    def reasons_visible_to(self, roles) -> bool:
+        return bool(self.reason_roles & set(roles))
+
+
+def _action(number, title, short_title, security, app_label, reason_roles=DEFAULT_REASON_ROLES):
+    return Action(number, title, short_title, security, app_label, frozenset(reason_roles))
+
+
+_PHYS, _EMO = Security.PHYSICAL, Security.EMOTIONAL
+
+# ARCHITECTURE.md, "The ten actions and where each lives". Odd actions are the report's physical-safety
+# column, even ones its emotional-security column. Reasons that count confidential records (threat cases,
+# referrals, tips) are for the people who work those records, not every reader of the dashboard.
+ACTIONS: dict[int, Action] = {a.number: a for a in [
+    _action(1, _("Comprehensive school safety assessment"), _("Assessment"), _PHYS, "assessments"),
+    _action(2, _("School climate"), _("Climate"), _EMO, "climate"),
+    _action(3, _("Campus, building and classroom security"), _("Campus security"), _PHYS, "campus_security"),
+    _action(4, _("Anonymous reporting systems"), _("Anonymous reporting"), _EMO, "reporting",
+            {p.DISTRICT_ADMIN, p.DISTRICT_LEADER, p.SCHOOL_ADMIN, p.TIP_TRIAGE}),
+    _action(5, _("Coordination with first responders"), _("First responders"), _PHYS, "coordination",
+            DEFAULT_REASON_ROLES | {p.SRO}),
+    _action(6, _("Behavior threat assessment and management"), _("Threat assessment"), _EMO, "threat_mgmt",
+            {p.DISTRICT_ADMIN, p.THREAT_TEAM}),
+    _action(7, _("School-based law enforcement"), _("Law enforcement"), _PHYS, "law_enforcement",
+            DEFAULT_REASON_ROLES | {p.SRO}),
+    _action(8, _("Mental health resources"), _("Mental health"), _EMO, "mental_health",
+            {p.DISTRICT_ADMIN, p.COUNSELOR}),
+    _action(9, _("Drills"), _("Drills"), _PHYS, "drills", DEFAULT_REASON_ROLES | {p.SRO}),
+    _action(10, _("Social media monitoring"), _("Social media"), _EMO, "social_media"),
+]}
+
+
+def get(number: int) -> Action:
+    try:
+        return ACTIONS[number]
+    except KeyError:
+        raise ValueError(f"There is no essential action {number!r}; they are numbered 1 to 10") from None
+
+
+def actions() -> list[Action]:
+    return [ACTIONS[n] for n in sorted(ACTIONS)]
+
+
+def register_evaluator(number: int, evaluator: Evaluator, reason_roles: Iterable[str] | None = None) -> None:
+    """Called by an action app from its ``apps.py``; ``reason_roles`` replaces the default readers."""
+    action = get(number)
+    if not callable(evaluator):
+        raise TypeError("An evaluator must be callable: evaluate(schools, school_year, as_of)")
+    if reason_roles is not None:
+        unknown = set(reason_roles) - p.ALL_ROLES
+        if unknown:
+            raise ValueError(f"Unknown roles {sorted(unknown)} for action {number}")
+        action.reason_roles = frozenset(reason_roles)
+    action.evaluator = evaluator
+
+
+def unregister_evaluator(number: int) -> None:
+    get(number).evaluator = None
+
+
+NOT_TRACKED = Result(Status.NOT_TRACKED, _("No part of the portal tracks this action yet."))
+EVALUATION_FAILED = Result(Status.NOT_TRACKED, _(
+    "This status could not be worked out just now; the operators have been told. Try again later."))
+NO_RESULT = Result(Status.NOT_TRACKED, _("No status was reported for this school."))
+
+
+def evaluate_all(schools, school_year, as_of: dt.date) -> dict[int, dict[int, Result]]:
+    """``{school_id: {action_number: Result}}`` for every school and every action.
+
+    Evaluators run once each over all the schools. One that raises is logged and its action shown as
+    not tracked, so one broken app cannot take the dashboard down, and is never shown as met.
+    """
+    schools = list(schools)
+    table: dict[int, dict[int, Result]] = {s.pk: {} for s in schools}
+    for action in actions():
+        results = {}
+        if action.evaluator is not None and schools and school_year is not None:
+            try:
+                results = action.evaluator(schools, school_year, as_of)
+            except Exception:
+                logger.exception("Evaluator of action %s failed", action.number)
+                results = dict.fromkeys(table, EVALUATION_FAILED)
+        fallback = NOT_TRACKED if action.evaluator is None or school_year is None else NO_RESULT
+        for school_id, row in table.items():
+            result = results.get(school_id, fallback)
+            if not isinstance(result, Result):
+                logger.error("Evaluator of action %s returned %r for school %s",
+                             action.number, result, school_id)
+                result = EVALUATION_FAILED
+            row[action.number] = result
+    return table

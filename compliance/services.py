@@ -1,0 +1,182 @@
+"""Workflows of generated documents: request, render (in the worker), retry, and the stuck-render sweep.
+
+The row is written first and the render enqueued after commit; if Redis is down the row stays queued
+and ``document_sweep`` enqueues it again later. A render claims its row with a conditional UPDATE
+(queued -> rendering), so a duplicate message, a retry and the sweep never render one document twice.
+"""
+
+import datetime as dt
+import logging
+import os
+import socket
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from schools import audit, permissions
+from schools.models import AuditEvent, School
+from schools.scope import active_memberships_for
+
+from . import documents
+from .models import GeneratedDocument
+
+logger = logging.getLogger(__name__)
+
+Status = GeneratedDocument.Status
+
+# The render task's limits (seconds). A render still "rendering" well past the hard limit was killed
+# with its worker: the sweep marks it failed so the person can retry.
+RENDER_SOFT_TIME_LIMIT = 90
+RENDER_TIME_LIMIT = 120
+STUCK_AFTER = dt.timedelta(seconds=RENDER_TIME_LIMIT + 60)
+# A document still queued this long after it was queued lost its message (Redis down): enqueue it again.
+REQUEUE_AFTER = dt.timedelta(minutes=2)
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def may_request(user, kind: documents.DocumentKind, *, school=None, district=None) -> bool:
+    """Whether the person holds, today, a role allowed the kind's action at that school (or district-wide)."""
+    roles = permissions.roles_for("compliance.generateddocument", kind.action)
+    for m in active_memberships_for(user):
+        if m.role not in roles:
+            continue
+        if school is not None and (m.school_id == school.pk or m.district_id == school.district_id):
+            return True
+        if school is None and district is not None and m.district_id == district.pk:
+            return True
+    return False
+
+
+def enqueue_render(document_id: int) -> None:
+    """Enqueue the render after commit; a broker failure is logged (the sweep enqueues it later)."""
+    from .tasks import document_render
+
+    def send():
+        try:
+            document_render.delay(document_id)
+        except Exception:
+            logger.exception("Could not enqueue the render of document %s; the sweep will retry", document_id)
+
+    transaction.on_commit(send)
+
+
+def document_request(*, kind: str, school=None, district, school_year=None, by) -> GeneratedDocument:
+    """Record a request for a document and enqueue its render."""
+    spec = documents.get(kind)
+    errors = {}
+    if spec.needs_school and school is None:
+        errors["school"] = _("Choose the school this document is about.")
+    if school is not None and school.district_id != district.pk:
+        errors["school"] = _("The school belongs to another district.")
+    if school_year is not None and school_year.district_id != district.pk:
+        errors["school_year"] = _("The school year belongs to another district.")
+    if errors:
+        raise ValidationError(errors)
+    if not may_request(by, spec, school=school, district=district):
+        raise PermissionDenied(_("Your role does not allow requesting this document here."))
+    with transaction.atomic():
+        document = GeneratedDocument.objects.create(
+            kind=spec.key, district=district, school=school, school_year=school_year,
+            title=str(spec.title(school, school_year))[:200], requested_by=by,
+        )
+        audit.record(AuditEvent.Action.CREATE, actor=by, obj=document,
+                     fields=["kind", "school", "school_year"])
+        enqueue_render(document.pk)
+    return document
+
+
+def document_retry(*, document: GeneratedDocument, by) -> bool:
+    """Queue a failed document again; False if it was not failed (already retried, or rendering)."""
+    with transaction.atomic():
+        updated = GeneratedDocument.objects.filter(pk=document.pk, status=Status.FAILED).update(
+            status=Status.QUEUED, progress=0, error="", queued_at=timezone.now(), started_at=None,
+            finished_at=None)
+        if updated:
+            audit.record(AuditEvent.Action.UPDATE, actor=by, obj=document, fields=["status"], note="retry")
+            enqueue_render(document.pk)
+    return bool(updated)
+
+
+def _progress(document_id, value):
+    GeneratedDocument.objects.filter(pk=document_id, status=Status.RENDERING).update(progress=value)
+
+
+def _fail(document_id, message):
+    GeneratedDocument.objects.filter(pk=document_id, status=Status.RENDERING).update(
+        status=Status.FAILED, error=message[:500], finished_at=timezone.now())
+
+
+def file_name_for(document: GeneratedDocument) -> str:
+    return f"{slugify(document.title)[:80] or 'document'}-{document.pk}.pdf"
+
+
+def document_render(*, document_id: int, worker: str = "") -> GeneratedDocument | None:
+    """Claim and render one queued document; returns it, or None when someone else has it (or it is gone)."""
+    claimed = GeneratedDocument.objects.filter(pk=document_id, status=Status.QUEUED).update(
+        status=Status.RENDERING, started_at=timezone.now(), progress=5, attempts=F("attempts") + 1,
+        rendered_by=worker[:100], error="")
+    if not claimed:
+        logger.info("Document %s is not queued (already taken, done or deleted); nothing to do", document_id)
+        return None
+    document = GeneratedDocument.objects.select_related("school__district", "district", "school_year").get(
+        pk=document_id)
+    from . import pdf  # WeasyPrint is loaded by the worker only, not by every web process
+
+    try:
+        spec = documents.get(document.kind)
+        with timezone.override(document.district.tz):
+            context = spec.context(document)
+            _progress(document_id, 40)
+            content = pdf.render_pdf(spec.template, context)
+        _progress(document_id, 80)
+        document.file.save(file_name_for(document), ContentFile(content), save=False)
+        done = GeneratedDocument.objects.filter(pk=document_id, status=Status.RENDERING).update(
+            status=Status.READY, progress=100, file=document.file.name, finished_at=timezone.now())
+        if not done:  # the sweep gave up on it meanwhile: keep its verdict, drop the late file
+            document.file.delete(save=False)
+    except SoftTimeLimitExceeded:
+        logger.warning("Render of document %s hit its time limit", document_id)
+        _fail(document_id, _("Rendering took too long and was stopped. Try again; if it fails again, "
+                             "tell your district administrator."))
+    except Exception:
+        logger.exception("Render of document %s failed", document_id)
+        _fail(document_id, _("The document could not be rendered. Try again; if it fails again, "
+                             "tell your district administrator."))
+    document.refresh_from_db()
+    return document
+
+
+def document_sweep(*, now=None) -> dict:
+    """Fail renders stuck past their time limit; enqueue again documents whose message was lost."""
+    now = now or timezone.now()
+    stuck = GeneratedDocument.objects.filter(status=Status.RENDERING, started_at__lt=now - STUCK_AFTER)
+    failed = stuck.update(
+        status=Status.FAILED, finished_at=now,
+        error=_("Rendering stopped without finishing (the worker may have restarted). Try again."))
+    stale = list(GeneratedDocument.objects.filter(status=Status.QUEUED, queued_at__lt=now - REQUEUE_AFTER)
+                 .values_list("pk", flat=True)[:500])
+    if stale:  # counted from now, so a long backlog is not enqueued again at every sweep
+        GeneratedDocument.objects.filter(pk__in=stale, status=Status.QUEUED).update(queued_at=now)
+    for pk in stale:
+        enqueue_render(pk)
+    if failed or stale:
+        logger.info("Document sweep: %s stuck renders failed, %s queued documents enqueued again",
+                    failed, len(stale))
+    return {"failed": failed, "requeued": len(stale)}
+
+
+def schools_for_request(user, kind: documents.DocumentKind):
+    """Schools where the person may request this kind of document."""
+    from schools.crud import permissions_school_filter
+
+    return School.objects.filter(permissions_school_filter(user, GeneratedDocument, kind.action),
+                                 is_active=True)

@@ -1,0 +1,191 @@
+"""Pages of the compliance app: the ten-action dashboard, one school's actions, generated documents."""
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from schools import audit, permissions
+from schools.crud import get_scoped_or_404, require_action, require_any
+from schools.csv_export import csv_response
+from schools.models import AuditEvent, School, SchoolYear
+from schools.views import PortalFilterSet
+
+from . import dashboard, documents, services
+from .forms import DocumentRequestForm
+from .models import GeneratedDocument
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+
+def home_context(request) -> dict:
+    """HOME_PROVIDERS entry: the dashboard on the home page."""
+    context = dashboard.build(request)
+    if context is None:
+        return {}
+    return {"dashboard": context, "dashboard_template": "compliance/_dashboard.html"}
+
+
+@login_required
+def dashboard_view(request):
+    """The dashboard on its own page; ``?format=csv`` downloads the filtered matrix."""
+    if request.GET.get("format") == "csv":
+        return _dashboard_csv(request)
+    context = dashboard.build(request)
+    if context is None:
+        return render(request, "schools/no_membership.html")
+    return render(request, "compliance/dashboard.html", {"dashboard": context})
+
+
+def _dashboard_csv(request):
+    context = dashboard.build(request, paginate=False)
+    if context is None:
+        raise Http404(_("Nothing to export."))
+    actions = context["actions"]
+    header = [_("School"), _("NCES id"), _("Level")]
+    for action in actions:
+        header += [f"{action.number}. {action.title}", _("%(number)s. Reason") % {"number": action.number}]
+
+    def lines():
+        for row in context["rows"]:
+            line = [row.school.name, row.school.nces_id, row.school.get_level_display()]
+            for cell in row.cells:
+                line += [cell.result.status.label, cell.result.reason if cell.show_reason else ""]
+            yield line
+
+    year = context["school_year"].name if context["school_year"] else "no-year"
+    return csv_response(f"ten-actions-{year}.csv", header, lines())
+
+
+@login_required
+def school_status(request, pk):
+    """One school's ten actions, with reasons and next steps for the roles allowed to read them."""
+    school = get_scoped_or_404(request, School, pk)
+    memberships = request.portal_memberships
+    district = school.district
+    years = SchoolYear.objects.for_user(request.user, "view").filter(district=district).order_by("-starts_on")
+    current = SchoolYear.current_for(district)
+    school_year = current
+    if request.GET.get("year"):
+        school_year = years.filter(pk=request.GET["year"]).first() if request.GET["year"].isdigit() else None
+        if school_year is None:
+            raise Http404(_("No such school year."))
+    as_of = dashboard.as_of_for(school_year, district)
+    row = dashboard.rows_for([school], school_year, as_of, memberships)[0]
+    profile_kind = documents.SCHOOL_PROFILE
+    return render(request, "compliance/school_status.html", {
+        "school": school, "row": row, "school_year": school_year, "current_year": current, "years": years,
+        "as_of": as_of,
+        "can_request_profile": services.may_request(request.user, profile_kind, school=school),
+    })
+
+
+# --- Documents ---------------------------------------------------------------------------------
+
+
+class DocumentFilter(PortalFilterSet):
+    kind = django_filters.ChoiceFilter(choices=documents.choices, label=_l("Document"))
+    status = django_filters.ChoiceFilter(choices=GeneratedDocument.Status.choices, label=_l("Status"))
+    school = django_filters.ModelChoiceFilter(queryset=School.objects.all(), label=_l("School"))
+
+    class Meta:
+        model = GeneratedDocument
+        fields = ["kind", "status", "school"]
+
+
+@login_required
+def document_list(request):
+    qs = GeneratedDocument.objects.for_user(request.user, "view").select_related("school", "requested_by")
+    selected = getattr(request, "selected_school", None)
+    if selected is not None:
+        qs = qs.filter(school=selected)
+    filterset = DocumentFilter(request.GET, queryset=qs, request=request)
+    page = Paginator(filterset.qs.order_by("-created_at", "-pk"), 25).get_page(request.GET.get("page"))
+    return render(request, "compliance/document_list.html", {
+        "page": page, "filterset": filterset,
+        "can_request": permissions.can_anywhere(request.user, "compliance.generateddocument", "add"),
+    })
+
+
+@login_required
+def document_request(request):
+    require_any(request, GeneratedDocument, "add")
+    initial = {k: request.GET[k] for k in ("kind", "school") if request.GET.get(k)}
+    form = DocumentRequestForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        school = form.cleaned_data["school"]
+        try:
+            document = services.document_request(
+                kind=form.cleaned_data["kind"], school=school, district=school.district,
+                school_year=form.cleaned_data["school_year"], by=request.user)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied:
+            form.add_error("school", _("You may not request this document for %(school)s.")
+                           % {"school": school})
+        else:
+            messages.success(request, _("Your document is being prepared. This page shows its progress."))
+            return HttpResponseRedirect(reverse("compliance:document-detail", args=[document.pk]))
+    return render(request, "compliance/document_request.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+def _document_context(request, document):
+    return {
+        "document": document,
+        "kind_label": dict(documents.choices()).get(document.kind, document.kind),
+        "polling": document.status in (GeneratedDocument.Status.QUEUED, GeneratedDocument.Status.RENDERING),
+        "can_download": permissions.can(request.user, document, "download"),
+        "can_retry": permissions.can(request.user, document, "add"),
+    }
+
+
+@login_required
+def document_detail(request, pk):
+    document = get_scoped_or_404(request, GeneratedDocument, pk)
+    return render(request, "compliance/document_detail.html", _document_context(request, document))
+
+
+@login_required
+def document_progress(request, pk):
+    """The progress partial that the detail page polls with htmx while the document is being made."""
+    document = get_scoped_or_404(request, GeneratedDocument, pk)
+    return render(request, "compliance/_document_progress.html", _document_context(request, document))
+
+
+@login_required
+def document_download(request, pk):
+    """The file, through the scope check and audited; never a public media URL."""
+    document = get_scoped_or_404(request, GeneratedDocument, pk)
+    require_action(request, document, "download")
+    if document.status != GeneratedDocument.Status.READY or not document.file:
+        raise Http404(_("This document is not ready."))
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file of this document is missing; request it again.")) from None
+    audit.record(AuditEvent.Action.DOWNLOAD, request=request, obj=document)
+    response = FileResponse(handle, as_attachment=True, filename=services.file_name_for(document),
+                            content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def document_retry(request, pk):
+    document = get_scoped_or_404(request, GeneratedDocument, pk)
+    require_action(request, document, "add")
+    if services.document_retry(document=document, by=request.user):
+        messages.success(request, _("Trying again. This page shows the progress."))
+    else:
+        messages.info(request, _("This document is not in a failed state; nothing to retry."))
+    return HttpResponseRedirect(reverse("compliance:document-detail", args=[document.pk]))
