@@ -135,6 +135,9 @@ INSTALLED_APPS = [
     "compliance",
     "drills",
 ]
+if IS_TEST:
+    # A test-only app with a concrete FollowUp, proving the shared mechanisms without any action app.
+    INSTALLED_APPS.append("tests.testapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -258,6 +261,10 @@ CELERY_BEAT_SCHEDULE = {
     # The daily digest: each district is served when its local hour comes round.
     "schools-digest-hourly": {
         "task": "schools.tasks.digest_send_hourly", "schedule": crontab(minute=0), "options": {"expires": 3000},
+    },
+    # Generated documents: fail renders stuck past their time limit, enqueue again what lost its message.
+    "compliance-document-sweep": {
+        "task": "compliance.document_sweep", "schedule": crontab(minute="*/5"), "options": {"expires": 240},
     },
 }
 # An email is given up (and shown on the "Undelivered emails" page) after this many failed sends.

@@ -10,6 +10,7 @@ class SchoolsConfig(AppConfig):
         from . import navigation
 
         navigation.add("Home", _("Home"), "home", order=0)
+        navigation.add("Home", _("My tasks"), "schools:my-tasks", order=20)
         navigation.add("District", _("Schools"), "schools:school-list", "schools.school", order=10)
         navigation.add("District", _("Buildings"), "schools:building-list", "schools.building", order=20)
         navigation.add("District", _("Agencies"), "schools:agency-list", "schools.agency", order=30)
