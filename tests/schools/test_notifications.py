@@ -63,7 +63,8 @@ def test_the_email_is_written_in_the_same_transaction_as_its_cause(district_admi
 
 
 @pytest.mark.django_db
-def test_no_email_survives_when_its_cause_rolls_back(district_admin, world, django_capture_on_commit_callbacks):
+def test_no_email_survives_when_its_cause_rolls_back(district_admin, world,
+                                                     django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
         Building.objects.create(school=world.school_a, name="Gym")
         notify(district_admin)
@@ -134,7 +135,8 @@ def test_an_enqueue_error_is_logged_and_the_row_kept_for_the_sweep(district_admi
     assert set(Notification.objects.values_list("status", flat=True)) == {Status.PENDING}
     assert notifications.notification_sweep() == 2
     assert {m.to[0] for m in mail.outbox} == {district_admin.email}
-    assert {first.pk, second.pk} == set(Notification.objects.filter(status=Status.SENT).values_list("pk", flat=True))
+    sent = Notification.objects.filter(status=Status.SENT).values_list("pk", flat=True)
+    assert set(sent) == {first.pk, second.pk}
 
 
 # --- The lease ------------------------------------------------------------------------------------
@@ -169,7 +171,8 @@ def test_the_sweep_sends_due_rows_and_rows_whose_lease_expired_only(district_adm
     abandoned = notify(school_a_admin, now=T0)
     Notification.objects.filter(pk=abandoned.pk).update(status=Status.SENDING, lease_until=T0)
     in_hand = notify(school_a_admin, now=T0)
-    Notification.objects.filter(pk=in_hand.pk).update(status=Status.SENDING, lease_until=T0 + dt.timedelta(hours=1))
+    Notification.objects.filter(pk=in_hand.pk).update(status=Status.SENDING,
+                                                      lease_until=T0 + dt.timedelta(hours=1))
     assert notifications.notification_sweep(now=T0 + dt.timedelta(seconds=1)) == 2
     statuses = dict(Notification.objects.values_list("pk", "status"))
     assert statuses == {due.pk: Status.SENT, not_yet.pk: Status.PENDING, abandoned.pk: Status.SENT,
@@ -311,7 +314,8 @@ urlpatterns = [path("test-cause/", make_three_notifications), path("", include("
 @pytest.mark.live_worker
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.urls(__name__)
-def test_a_request_causing_emails_returns_within_five_seconds_when_the_broker_hangs(live_worker, client, caplog):
+def test_a_request_causing_emails_returns_within_five_seconds_when_the_broker_hangs(live_worker, client,
+                                                                                   caplog):
     with hung_broker() as url, live_worker.web_broker(url):
         started = time.monotonic()
         response = client.post("/test-cause/")
