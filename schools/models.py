@@ -532,7 +532,8 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["user", "starts_on", "ends_on"])]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(district__isnull=False, school__isnull=True) | Q(district__isnull=True, school__isnull=False)),
+                condition=(Q(district__isnull=False, school__isnull=True)
+                           | Q(district__isnull=True, school__isnull=False)),
                 name="membership_district_xor_school",
             ),
             models.CheckConstraint(

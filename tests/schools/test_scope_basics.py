@@ -7,7 +7,8 @@ pytestmark = pytest.mark.django_db
 
 def test_a_school_admin_sees_only_their_school(school_a_admin, world):
     assert list(School.objects.for_user(school_a_admin, "view")) == [world.school_a]
-    assert set(Building.objects.for_user(school_a_admin, "view").values_list("school", flat=True)) == {world.school_a.pk}
+    buildings = Building.objects.for_user(school_a_admin, "view")
+    assert set(buildings.values_list("school", flat=True)) == {world.school_a.pk}
 
 
 def test_a_district_admin_sees_every_school_of_their_district_only(district_admin, world):
