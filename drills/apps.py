@@ -7,7 +7,7 @@ class DrillsConfig(AppConfig):
     verbose_name = _("Drills")
 
     def ready(self):
-        from schools import permissions
+        from schools import navigation, permissions
 
         P = permissions
         viewers = {
@@ -43,6 +43,18 @@ class DrillsConfig(AppConfig):
             change={P.DISTRICT_ADMIN},
             delete={P.DISTRICT_ADMIN},
         )
+
+        navigation.add("Actions", _("Drills"), "drills:drill-list", "drills.drill", order=90)
+        navigation.add("Actions", _("Drill compliance"), "drills:compliance", "drills.drill", order=91)
+        navigation.add(
+            "District",
+            _("Drill requirements"),
+            "drills:drillrequirement-list",
+            "drills.drillrequirement",
+            order=70,
+        )
+        navigation.add("District", _("Drill kinds"), "drills:drillkind-list", "drills.drillkind", order=71)
+        navigation.add("Home", _("Drill calendar feed"), "drills:calendar-feed", "drills.drill", order=80)
 
         from . import integrations
 

@@ -1,0 +1,61 @@
+"""List filters of the drills pages (each served by an index on ``Drill``: see ``Drill.Meta.indexes``)."""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import School
+from schools.views import PortalFilterSet
+
+from .models import Drill, DrillKind, DrillRequirement
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """Midnight at the start of ``day`` on the page's clock (the person's district time zone)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
+class DrillFilter(PortalFilterSet):
+    school = django_filters.ModelChoiceFilter(queryset=School.objects.all(), label=_("School"))
+    kind = django_filters.ModelChoiceFilter(queryset=DrillKind.objects.all(), label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=Drill.Status.choices, label=_("Status"))
+    date_from = django_filters.DateFilter(method="on_or_after", label=_("From"), widget=DateInput())
+    date_to = django_filters.DateFilter(method="on_or_before", label=_("To"), widget=DateInput())
+
+    class Meta:
+        model = Drill
+        fields = ["school", "kind", "status"]
+
+    # A drill's date is when it was held, or while not held yet when it is planned.
+    def on_or_after(self, queryset, name, value):
+        return queryset.starting_between(local_midnight(value), dt.datetime.max.replace(tzinfo=dt.UTC))
+
+    def on_or_before(self, queryset, name, value):
+        return queryset.starting_between(
+            dt.datetime.min.replace(tzinfo=dt.UTC), local_midnight(value + dt.timedelta(days=1))
+        )
+
+
+class DrillRequirementFilter(PortalFilterSet):
+    OWNER_CHOICES = [("state", _("State rules")), ("district", _("District additions"))]
+
+    owner = django_filters.ChoiceFilter(choices=OWNER_CHOICES, method="by_owner", label=_("Whose rule"))
+    window = django_filters.ChoiceFilter(choices=DrillRequirement.Window.choices, label=_("Window"))
+    confidence = django_filters.ChoiceFilter(
+        choices=DrillRequirement.Confidence.choices, label=_("Confidence")
+    )
+    title = django_filters.CharFilter(lookup_expr="icontains", label=_("What is counted"))
+
+    class Meta:
+        model = DrillRequirement
+        fields = ["owner", "window", "confidence", "title"]
+
+    def by_owner(self, queryset, name, value):
+        return queryset.filter(district__isnull=(value == "state"))

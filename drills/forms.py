@@ -1,0 +1,281 @@
+"""Forms of the drills pages. They name their fields and never include scope, status, lock or sign-off
+fields: those are set by the views and the model methods. Every choice is narrowed to the person's scope
+(``ScopedModelForm``) and ``clean()`` keeps related rows (kind, buildings, agency, owner) consistent with
+the drill's own school."""
+
+import datetime as dt
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from schools.crud import ScopedModelForm
+from schools.models import Membership, School, User
+
+from .models import AfterActionReport, Drill, DrillKind, DrillRequirement, ImprovementItem
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=DATETIME_FORMAT)
+
+
+def local_datetime_field(label, required=True, help_text=""):
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=DateTimeInput(),
+        input_formats=[DATETIME_FORMAT],
+        help_text=help_text,
+    )
+
+
+def in_school_time(value, school):
+    """A time typed on the form means the school's own clock, whatever zone the page was shown in."""
+    if value is None or school is None:
+        return value
+    return timezone.make_aware(timezone.make_naive(value), school.district.tz)
+
+
+class DrillFormBase(ScopedModelForm):
+    """What plan and results forms share: the kind and the buildings belong to the drill's school."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "kind" in self.fields:
+            self.fields["kind"].queryset = self.fields["kind"].queryset.filter(is_active=True)
+        if "buildings" in self.fields:
+            self.fields["buildings"].widget = forms.CheckboxSelectMultiple(
+                choices=self.fields["buildings"].choices
+            )
+            self.fields["buildings"].queryset = self.fields["buildings"].queryset.select_related("school")
+
+    def school(self):
+        if "school" in self.fields:
+            return self.cleaned_data.get("school")
+        return self.instance.school if self.instance.school_id else None
+
+    def clean(self):
+        cleaned = super().clean()
+        school = self.school()
+        for name in ("planned_start", "actual_start", "actual_end"):
+            if name in cleaned:
+                cleaned[name] = in_school_time(cleaned[name], school)
+        return cleaned
+
+
+class DrillPlanForm(DrillFormBase):
+    """Plan a drill: kind, date and time, buildings."""
+
+    planned_start = local_datetime_field(_l("Planned for"), help_text=_l("Local time at the school."))
+
+    class Meta:
+        model = Drill
+        fields = ["school", "kind", "planned_start", "buildings", "plan_notes"]
+        widgets = {"plan_notes": forms.Textarea(attrs={"rows": 3})}
+
+
+RESULT_FIELDS = [
+    "kind",
+    "buildings",
+    "actual_start",
+    "actual_end",
+    "evacuation_or_lockdown_seconds",
+    "participant_count",
+    "observing_agency",
+    "announced",
+    "families_notified_in_advance",
+    "accommodations_count",
+    "accommodations_notes",
+    "no_attacker_roleplay_confirmed",
+    "issues_found",
+]
+
+
+class DrillResultsForm(DrillFormBase):
+    """Record what happened: times, counts, observers, accommodations (never names), issues."""
+
+    actual_start = local_datetime_field(_l("Started at"), help_text=_l("Local time at the school."))
+    actual_end = local_datetime_field(_l("Ended at"), required=False)
+
+    class Meta:
+        model = Drill
+        fields = RESULT_FIELDS
+        widgets = {
+            "accommodations_notes": forms.Textarea(attrs={"rows": 2}),
+            "issues_found": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("actual_start"), cleaned.get("actual_end")
+        if start and start > timezone.now() + dt.timedelta(minutes=10):
+            self.add_error(
+                "actual_start",
+                _("A drill is recorded once it has happened; this time is in the future. Plan it instead."),
+            )
+        if start and end and end < start:
+            self.add_error("actual_end", _("The drill cannot end before it starts."))
+        if start and end and (end - start).days >= 1:
+            self.add_error("actual_end", _("A drill lasting a day or more is surely a typing error."))
+        return cleaned
+
+
+class DrillCorrectionForm(DrillResultsForm):
+    """A correction: the right results for a signed entry, and what was wrong with it."""
+
+    class Meta(DrillResultsForm.Meta):
+        fields = [*RESULT_FIELDS, "correction_reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["correction_reason"].required = True
+        self.fields["correction_reason"].help_text = _("Kept with both entries. Never student names.")
+
+
+class CountersignForm(forms.Form):
+    note = forms.CharField(
+        label=_l("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_l("What you observed, if anything to add. Never student names."),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_l("Why is it cancelled?"), max_length=300)
+
+
+class AfterActionForm(forms.ModelForm):
+    class Meta:
+        model = AfterActionReport
+        fields = ["what_happened", "went_well", "areas_for_improvement"]
+        widgets = {f: forms.Textarea(attrs={"rows": 4}) for f in fields}
+
+
+def people_at_school(school):
+    """People holding an active role at the school or in its whole district today."""
+    today = school.district.local_today()
+    ids = Membership.objects.active_on(today).filter(Q(school=school) | Q(district_id=school.district_id))
+    return User.objects.filter(is_active=True, pk__in=ids.values("user_id")).order_by("display_name")
+
+
+class ImprovementItemForm(forms.ModelForm):
+    """One improvement: what, who owns it (someone at the school), by when."""
+
+    class Meta:
+        model = ImprovementItem
+        fields = ["title", "owner", "due_on"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["owner"].queryset = people_at_school(school)
+        self.fields["owner"].help_text = _("Someone with a role at %(school)s or in the district.") % {
+            "school": school.name
+        }
+
+    def clean_due_on(self):
+        due = self.cleaned_data["due_on"]
+        if due < self.school.district.local_today():
+            raise forms.ValidationError(_("The due date has already passed."))
+        return due
+
+
+class DrillKindForm(ScopedModelForm):
+    class Meta:
+        model = DrillKind
+        fields = ["code", "name", "description", "is_active"]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        shared = DrillKind.objects.filter(code=code, district__isnull=True)
+        same = DrillKind.objects.filter(code=code, district_id=self.instance.district_id).exclude(
+            pk=self.instance.pk
+        )
+        if shared.exists() or same.exists():
+            raise forms.ValidationError(_("This code is already taken; choose another."))
+        return code
+
+
+class LevelsField(forms.MultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=School.Level.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            label=_l("School levels"),
+            help_text=_l("None ticked: every school."),
+            **kwargs,
+        )
+
+
+class DrillRequirementForm(ScopedModelForm):
+    """A district's own requirement, on top of its state's."""
+
+    levels = LevelsField()
+    source_url = forms.URLField(label=_l("Source"), required=False, max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = DrillRequirement
+        fields = [
+            "title",
+            "code",
+            "kinds",
+            "min_count",
+            "max_count",
+            "window",
+            "window_n",
+            "start_month",
+            "start_day",
+            "end_month",
+            "end_day",
+            "levels",
+            "citation",
+            "source_url",
+            "notes",
+            "effective_from",
+            "effective_until",
+            "confidence",
+        ]
+        widgets = {
+            "kinds": forms.CheckboxSelectMultiple,
+            "effective_from": DateInput(),
+            "effective_until": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "window_n": _l("For “each of N parts”, “each month with N days”, “first N days”."),
+            "start_month": _l("For a date range: the first month and day (1-12, 1-31)."),
+            "end_month": _l("For a date range or “by a date”: the last month and day."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        district_id = self.instance.district_id
+        self.fields["kinds"].queryset = DrillKind.objects.for_district(district_id).order_by("name")
+        self.fields["code"].required = False
+        self.fields["code"].help_text = _(
+            "Leave empty to make one from the title. Versions of one rule share it."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("code") and cleaned.get("title"):
+            from django.utils.text import slugify
+
+            cleaned["code"] = slugify(cleaned["title"])[:80] or "district-rule"
+            self.instance.code = cleaned["code"]
+        return cleaned

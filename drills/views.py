@@ -1,0 +1,601 @@
+"""Pages of the drills app.
+
+CRUD (list, plan, detail, edit, delete) goes through ``schools.crud.ScopedCRUDView``; the actions that are
+not CRUD (record results, sign off, countersign, correct, cancel, after-action report, compliance calendar,
+exports, the iCal feed) are small function views. Every record is loaded through ``for_user``: outside
+the person's scope it is a 404, visible but not allowed a 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from compliance.dashboard import as_of_for
+from compliance.registry import Status
+from schools import audit, permissions
+from schools.crud import (
+    ScopedCRUDView,
+    get_scoped_or_404,
+    permissions_school_filter,
+    require_action,
+)
+from schools.models import AuditEvent, Membership, School, SchoolYear
+
+from . import evaluators, services
+from .filters import DrillFilter, DrillRequirementFilter
+from .forms import (
+    AfterActionForm,
+    CancelForm,
+    CountersignForm,
+    DrillCorrectionForm,
+    DrillKindForm,
+    DrillPlanForm,
+    DrillRequirementForm,
+    DrillResultsForm,
+    ImprovementItemForm,
+)
+from .models import AfterActionReport, CalendarFeedToken, Drill, DrillKind, DrillRequirement
+
+
+def _form_errors_from(form, exc: ValidationError):
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+def _refuse(request, obj, note, message):
+    audit.record(AuditEvent.Action.DENIED_FORBIDDEN, request=request, obj=obj, note=note)
+    raise PermissionDenied(message)
+
+
+def _admin_district(user):
+    """The district a district admin manages (the first, if several)."""
+    for m in user.active_memberships():
+        if m.role == Membership.Role.DISTRICT_ADMIN and m.district_id:
+            return m.district
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Drills: list, plan, detail, edit, delete
+# --------------------------------------------------------------------------------------------
+
+
+class DrillCRUD(ScopedCRUDView):
+    model = Drill
+    filterset_class = DrillFilter
+    list_columns = ["planned_start", "kind", "school", "status"]
+    allow_delete = True
+    ordering = ["-planned_start", "-id"]
+    empty_message = _l(
+        "No drills yet. Plan the year's drills here: the compliance calendar says which are due."
+    )
+
+    def get_queryset(self, action="view"):
+        return super().get_queryset(action).select_related("school__district", "kind", "corrected_by")
+
+    def get_form(self, data=None, files=None, instance=None, action="change"):
+        completed = instance is not None and instance.status == Drill.Status.COMPLETED
+        form_class = DrillResultsForm if completed else DrillPlanForm
+        form_class.scope_action = action
+        initial = {}
+        selected = getattr(self.request, "selected_school", None)
+        if instance is not None and instance.pk is None and selected is not None:
+            initial["school"] = selected.pk
+        return form_class(data=data, files=files, instance=instance, user=self.request.user, initial=initial)
+
+    def new_instance(self):
+        return Drill(created_by=self.request.user)
+
+    def do_detail(self, request, pk):
+        drill = self.get_object(pk, "view")
+        return render(
+            request, "drills/drill_detail.html", self.base_context(**detail_context(request, drill))
+        )
+
+    def do_delete(self, request, pk):
+        drill = self.get_object(pk, "view")
+        if drill.status == Drill.Status.COMPLETED:
+            require_action(request, drill, "delete")
+            _refuse(
+                request,
+                drill,
+                "delete completed",
+                _("A logged drill is evidence and is not deleted; record a correction instead."),
+            )
+        return super().do_delete(request, pk)
+
+
+def detail_context(request, drill) -> dict:
+    user = request.user
+    can = {
+        action: permissions.can(user, drill, action) for action in ("change", "sign", "countersign", "add")
+    }
+    superseded, locked = drill.is_superseded, drill.is_locked
+    report = AfterActionReport.objects.filter(drill=drill).first()
+    return {
+        "object": drill,
+        "drill": drill,
+        "report": report,
+        "can_change": can["change"] and not locked and not superseded,
+        "can_record": can["change"] and not locked and not superseded,
+        "can_cancel": can["change"] and drill.status == Drill.Status.PLANNED,
+        "can_sign": can["sign"] and not locked and not superseded and drill.status == Drill.Status.COMPLETED,
+        "can_countersign": can["countersign"] and locked and drill.countersigned_at is None,
+        "can_correct": can["add"] and locked and not superseded,
+        "can_delete": permissions.can(user, drill, "delete")
+        and drill.status != Drill.Status.COMPLETED
+        and not locked,
+        "sign_problems": drill.sign_off_problems() if can["sign"] and not locked else [],
+        "tz": drill.school.district.tz,
+    }
+
+
+def _load_drill(request, pk, action):
+    drill = get_scoped_or_404(request, Drill, pk)
+    require_action(request, drill, action)
+    return drill
+
+
+def _refuse_if_locked(request, drill):
+    if drill.is_locked:
+        _refuse(request, drill, "locked", _("This log is signed and locked; record a correction instead."))
+    if drill.is_superseded:
+        _refuse(
+            request, drill, "superseded", _("This entry was replaced by a correction; open the correction.")
+        )
+
+
+@login_required
+def drill_record(request, pk):
+    """Record what happened (the drill becomes completed and counts toward its requirements)."""
+    drill = _load_drill(request, pk, "change")
+    _refuse_if_locked(request, drill)
+    if drill.actual_start is None:
+        drill.actual_start = drill.planned_start if drill.planned_start <= timezone.now() else None
+    form = DrillResultsForm(request.POST or None, instance=drill, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.drill_record_results(form=form, by=request.user)
+        messages.success(
+            request, _("Results recorded. Write the after-action report, then sign the log off.")
+        )
+        return HttpResponseRedirect(reverse("drills:drill-detail", args=[drill.pk]))
+    return render(
+        request,
+        "drills/drill_record.html",
+        {"form": form, "drill": drill},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def drill_sign(request, pk):
+    """GET: what signing means and what still stops it; POST: sign (locks the log)."""
+    drill = _load_drill(request, pk, "sign")
+    problems = drill.sign_off_problems()
+    if request.method == "POST" and not problems:
+        try:
+            services.drill_sign_off(drill=drill, by=request.user)
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(
+                request, _("Signed. The log is locked; a mistake is fixed by recording a correction.")
+            )
+            return HttpResponseRedirect(reverse("drills:drill-detail", args=[drill.pk]))
+    report_written = AfterActionReport.objects.filter(drill=drill).exists()
+    return render(
+        request,
+        "drills/drill_sign.html",
+        {"drill": drill, "problems": problems, "report_written": report_written},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def drill_countersign(request, pk):
+    """The SRO of the school countersigns a signed log, with a note (the SRO's only write in drills)."""
+    drill = _load_drill(request, pk, "countersign")
+    form = CountersignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.drill_countersign(drill=drill, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Countersigned."))
+            return HttpResponseRedirect(reverse("drills:drill-detail", args=[drill.pk]))
+    return render(
+        request,
+        "drills/drill_countersign.html",
+        {"drill": drill, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def drill_correct(request, pk):
+    """A correction: a new entry naming the signed one it replaces; only the correction counts."""
+    original = _load_drill(request, pk, "add")
+    if not original.is_locked:
+        messages.info(request, _("This entry is not signed yet: edit it directly."))
+        return HttpResponseRedirect(reverse("drills:drill-update", args=[original.pk]))
+    if original.is_superseded:
+        _refuse(
+            request, original, "superseded", _("This entry was already corrected; correct the latest one.")
+        )
+    draft = original.correction_draft()
+    form = DrillCorrectionForm(
+        request.POST or None,
+        instance=draft,
+        user=request.user,
+        initial={"buildings": list(original.buildings.all())},
+    )
+    form.scope_action = "add"
+    if request.method == "POST" and form.is_valid():
+        try:
+            correction = services.drill_correct(form=form, by=request.user)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Correction recorded. It replaces the earlier entry; sign it off."))
+            return HttpResponseRedirect(reverse("drills:drill-detail", args=[correction.pk]))
+    return render(
+        request,
+        "drills/drill_correct.html",
+        {"form": form, "drill": original},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def drill_cancel(request, pk):
+    drill = _load_drill(request, pk, "change")
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the drill is cancelled."))
+    else:
+        try:
+            services.drill_cancel(drill=drill, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Cancelled. Plan another drill if one is still due."))
+    return HttpResponseRedirect(reverse("drills:drill-detail", args=[drill.pk]))
+
+
+# --------------------------------------------------------------------------------------------
+# After-action report and improvement items
+# --------------------------------------------------------------------------------------------
+
+
+@login_required
+def drill_after_action(request, pk):
+    """The report (what happened, went well, to improve) and its improvement items with owners and dates."""
+    drill = get_scoped_or_404(request, Drill, pk)
+    report = AfterActionReport.objects.filter(drill=drill).first()
+    can_write = permissions.can(request.user, drill, "change") and not drill.is_locked
+    can_add_items = report is not None and permissions.can(request.user, drill, "change")
+    report_form = AfterActionForm(instance=report or AfterActionReport()) if can_write else None
+    item_form = ImprovementItemForm(school=drill.school) if can_add_items else None
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("form") == "item":
+            if not can_add_items:
+                _refuse(request, drill, "add improvement item", _("Your role does not allow this."))
+            item_form = ImprovementItemForm(request.POST, school=drill.school)
+            if item_form.is_valid():
+                services.improvement_item_add(report=report, form=item_form, by=request.user)
+                messages.success(request, _("Improvement item added; it is on its owner's My tasks."))
+                return HttpResponseRedirect(request.path)
+        else:
+            if not can_write:
+                _refuse(
+                    request, drill, "after-action report", _("The report is locked or not yours to write.")
+                )
+            report_form = AfterActionForm(request.POST, instance=report or AfterActionReport())
+            if report_form.is_valid():
+                services.after_action_save(drill=drill, form=report_form, by=request.user)
+                messages.success(request, _("After-action report saved."))
+                return HttpResponseRedirect(request.path)
+        status = 400
+    items = report.items.select_related("owner").order_by("done_at", "due_on") if report else []
+    return render(
+        request,
+        "drills/after_action.html",
+        {
+            "drill": drill,
+            "report": report,
+            "report_form": report_form,
+            "item_form": item_form,
+            "items": items,
+            "today": drill.school.district.local_today(),
+        },
+        status=status,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Compliance calendar
+# --------------------------------------------------------------------------------------------
+
+
+def _years_and_selected(request, district_ids=None):
+    years = (
+        SchoolYear.objects.for_user(request.user, "view").select_related("district").order_by("-starts_on")
+    )
+    if district_ids is not None:
+        years = years.filter(district_id__in=district_ids)
+    years = list(years)
+    wanted = request.GET.get("year")
+    if wanted:
+        for year in years:
+            if str(year.pk) == wanted:
+                return years, year
+        raise Http404(_("No such school year."))
+    for year in years:
+        if year.starts_on <= year.district.local_today() <= year.ends_on:
+            return years, year
+    return years, (years[0] if years else None)
+
+
+def _drill_schools(request, action="view"):
+    """Schools where the person may ``action`` drills."""
+    return School.objects.filter(permissions_school_filter(request.user, Drill, action))
+
+
+@login_required
+def compliance_overview(request):
+    """Every school the person may see, with its worst requirement and what to schedule next."""
+    if not permissions.can_anywhere(request.user, "drills.drill", "view"):
+        audit.record(
+            AuditEvent.Action.DENIED_FORBIDDEN, request=request, object_type="drills.drill", note="view"
+        )
+        raise PermissionDenied(_("Your role does not allow this."))
+    years, year = _years_and_selected(request)
+    status_filter = request.GET.get("status", "")
+    rows = []
+    if year is not None:
+        schools = (
+            _drill_schools(request).filter(district_id=year.district_id, is_active=True).order_by("name")
+        )
+        selected = getattr(request, "selected_school", None)
+        if selected is not None:
+            schools = schools.filter(pk=selected.pk)
+        calendars = evaluators.compliance_calendars(schools, year, as_of_for(year, year.district))
+        rows = sorted(
+            calendars.values(), key=lambda c: (-evaluators.SEVERITY.get(c.status, 0), c.school.name)
+        )
+        if status_filter:
+            rows = [c for c in rows if c.status == status_filter]
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "drills/compliance_overview.html",
+        {
+            "years": years,
+            "school_year": year,
+            "page": page,
+            "status_filter": status_filter,
+            "statuses": [(s.value, s.label) for s in Status if s != Status.NOT_TRACKED],
+            "as_of": as_of_for(year, year.district) if year else None,
+        },
+    )
+
+
+@login_required
+def compliance_school(request, school_id):
+    """One school's compliance calendar for a year: every requirement, its windows, counts and next step."""
+    school = get_scoped_or_404(request, School, school_id)
+    if not _drill_schools(request).filter(pk=school.pk).exists():
+        _refuse(request, school, "drills view", _("Your role does not allow this."))
+    years, year = _years_and_selected(request, district_ids=[school.district_id])
+    calendar = None
+    if year is not None:
+        calendar = evaluators.compliance_calendars([school], year, as_of_for(year, school.district))[
+            school.pk
+        ]
+    user = request.user
+    return render(
+        request,
+        "drills/compliance_school.html",
+        {
+            "school": school,
+            "years": years,
+            "school_year": year,
+            "calendar": calendar,
+            "can_plan": _drill_schools(request, "add").filter(pk=school.pk).exists(),
+            "can_export": _drill_schools(request, "export").filter(pk=school.pk).exists(),
+            "can_request_pdf": permissions.can_anywhere(user, "compliance.generateddocument", "add")
+            and _drill_schools(request, "download").filter(pk=school.pk).exists(),
+        },
+    )
+
+
+@login_required
+def drill_export(request, school_id):
+    """The year's drill log of one school as CSV (formula-safe), audited."""
+    from schools.csv_export import csv_response
+
+    school = get_scoped_or_404(request, School, school_id)
+    if not _drill_schools(request, "export").filter(pk=school.pk).exists():
+        _refuse(request, school, "drills export", _("Your role does not allow this."))
+    years, year = _years_and_selected(request, district_ids=[school.district_id])
+    if year is None:
+        raise Http404(_("No school year to export."))
+    drills = services.year_log(school, year)
+    audit.record(
+        AuditEvent.Action.EXPORT,
+        request=request,
+        obj=school,
+        object_type="drills.drill",
+        object_id=str(school.pk),
+        note=f"drill log {year.name}",
+    )
+    filename = f"drill-log-{school.name}-{year.name}.csv"
+    return csv_response(
+        filename, services.LOG_HEADER, (services.log_row(d, school.district.tz) for d in drills)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Requirements and kinds
+# --------------------------------------------------------------------------------------------
+
+
+class DrillRequirementCRUD(ScopedCRUDView):
+    """The state's rules (read only, from the shipped rule sets) and the district's own additions."""
+
+    model = DrillRequirement
+    form_class = DrillRequirementForm
+    filterset_class = DrillRequirementFilter
+    allow_delete = True
+    url_base = "drillrequirement"
+    ordering = ["district", "state", "title", "code", "effective_from"]
+    empty_message = _l(
+        "No requirements for your state are shipped yet. Add your district's own requirements."
+    )
+
+    def get_queryset(self, action="view"):
+        return super().get_queryset(action).select_related("district").prefetch_related("kinds")
+
+    def new_instance(self):
+        return DrillRequirement(district=_admin_district(self.request.user))
+
+    def do_list(self, request):
+        qs, filterset = self.filter_queryset(self.get_queryset("view"))
+        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        return self.render("list", page=page, filterset=filterset, empty_message=self.empty_message)
+
+    def do_detail(self, request, pk):
+        requirement = self.get_object(pk, "view")
+        return self.render(
+            "detail",
+            object=requirement,
+            requirement=requirement,
+            can_change=not requirement.is_locked and permissions.can(request.user, requirement, "change"),
+            can_delete=not requirement.is_locked and permissions.can(request.user, requirement, "delete"),
+            update_url=self.url_for("update", requirement),
+            delete_url=self.url_for("delete", requirement),
+        )
+
+    def refuse_if_locked(self, obj):
+        if obj.is_locked:
+            audit.record(AuditEvent.Action.DENIED_FORBIDDEN, request=self.request, obj=obj, note="state rule")
+            raise PermissionDenied(
+                _("State rules come from the shipped rule sets; add a district requirement instead.")
+            )
+
+
+class DrillKindCRUD(ScopedCRUDView):
+    """Shared kinds (read only) and the district's own."""
+
+    model = DrillKind
+    form_class = DrillKindForm
+    list_columns = ["name", "code", "district", "is_active"]
+    url_base = "drillkind"
+    ordering = ["name"]
+    empty_message = _l("No drill kinds yet.")
+
+    def get_queryset(self, action="view"):
+        return super().get_queryset(action).select_related("district")
+
+    def new_instance(self):
+        return DrillKind(district=_admin_district(self.request.user))
+
+    def column_value(self, obj, name):
+        if name == "district":
+            return obj.district.name if obj.district_id else _("Every district")
+        return super().column_value(obj, name)
+
+    def refuse_if_locked(self, obj):
+        if obj.is_locked:
+            audit.record(
+                AuditEvent.Action.DENIED_FORBIDDEN, request=self.request, obj=obj, note="shared kind"
+            )
+            raise PermissionDenied(_("The shared drill kinds are not edited; add your district's own kind."))
+
+
+# --------------------------------------------------------------------------------------------
+# The iCal feed
+# --------------------------------------------------------------------------------------------
+
+
+@login_required
+def calendar_feed(request):
+    """The person's own feed address: make one (shown once), make a new one, or turn it off."""
+    if not permissions.can_anywhere(request.user, "drills.drill", "view"):
+        raise PermissionDenied(_("Your role does not allow this."))
+    secret = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            CalendarFeedToken.revoke_all(request.user)
+            audit.record(
+                AuditEvent.Action.UPDATE,
+                request=request,
+                object_type="drills.calendarfeedtoken",
+                object_id=str(request.user.pk),
+                note="revoked",
+            )
+            messages.success(request, _("Your calendar address no longer works."))
+            return HttpResponseRedirect(request.path)
+        secret = CalendarFeedToken.issue(request.user)
+        audit.record(
+            AuditEvent.Action.CREATE,
+            request=request,
+            object_type="drills.calendarfeedtoken",
+            object_id=str(request.user.pk),
+            note="issued",
+        )
+    live = CalendarFeedToken.objects.filter(user=request.user).live().first()
+    response = render(
+        request,
+        "drills/calendar_feed.html",
+        {
+            "live": live,
+            "feed_url": request.build_absolute_uri(reverse("drills:calendar-ics", args=[secret]))
+            if secret
+            else None,
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+def calendar_ics(request, secret):
+    """The feed itself, fetched by calendar apps without a session: every fetch is audited."""
+    token, user = services.feed_owner(secret)
+    if user is None or not user.active_memberships():
+        audit.record(
+            AuditEvent.Action.DENIED_NOT_FOUND,
+            request=request,
+            actor=user,
+            object_type="drills.calendarfeed",
+            note="dead or unknown feed address",
+        )
+        raise Http404(_("This calendar address does not work (any more)."))
+    drills = services.feed_drills(user)
+    body = services.feed_calendar(drills, host=request.get_host())
+    CalendarFeedToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    audit.record(
+        AuditEvent.Action.VIEW,
+        request=request,
+        actor=user,
+        object_type="drills.calendarfeed",
+        object_id=str(token.pk),
+        note="iCal fetch",
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
