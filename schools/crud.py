@@ -13,7 +13,7 @@ rows through ``Model.objects.for_user(user, <action>)``:
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Q
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from . import audit, permissions
-from .models import AuditEvent, School
+from .models import AuditEvent, Membership, School, User
 from .scope import active_memberships_for
 
 ROLE_ACTIONS = {"list": "view", "detail": "view", "create": "add", "update": "change", "delete": "delete"}
@@ -68,9 +68,13 @@ class ScopedModelForm(forms.ModelForm):
             if not isinstance(field, forms.ModelChoiceField):
                 continue
             related = field.queryset.model
-            if hasattr(related.objects, "for_user") and getattr(related, "scope_path", None):
-                action = self.scope_action if related is School else "view"
-                field.queryset = related.objects.for_user(user, action).filter(
+            if related is User:
+                # People have no scope_path: offer only those holding a role in the person's districts.
+                field.queryset = field.queryset.filter(pk__in=people_of_districts(user))
+            elif hasattr(related.objects, "for_user") and getattr(related, "scope_path", None):
+                # "view": whether the person may add or change *this* kind of record at a school is
+                # asked just below (School's own "add" would mean "may create schools").
+                field.queryset = related.objects.for_user(user, "view").filter(
                     pk__in=field.queryset.values("pk"))
             if name == "school":
                 # A record may only be put at a school where the person may create or change this kind of record.
@@ -86,7 +90,7 @@ class ScopedModelForm(forms.ModelForm):
             school = self.instance.school if getattr(self.instance, "school_id", None) else None
         if school is None:
             return cleaned
-        for name, value in cleaned.items():
+        for name, value in list(cleaned.items()):  # add_error() removes the field from cleaned_data
             if name == "school" or value is None:
                 continue
             values = value if isinstance(value, models.QuerySet | list | tuple) else [value]
@@ -100,6 +104,13 @@ class ScopedModelForm(forms.ModelForm):
                 elif item_school_id is None and item_district_id is not None and item_district_id != school.district_id:
                     self.add_error(name, _("%(item)s belongs to another district.") % {"item": item})
         return cleaned
+
+
+def people_of_districts(user):
+    """Ids of people holding (or having held) a membership in a district where ``user`` has an active one."""
+    districts = {m.home_district.pk for m in active_memberships_for(user)}
+    return Membership.objects.filter(Q(district_id__in=districts) | Q(school__district_id__in=districts)).values(
+        "user_id")
 
 
 def permissions_school_filter(user, model, action):
@@ -167,6 +178,11 @@ class ScopedCRUDView(LoginRequiredMixin, View):
     def url_for(self, role, obj=None):
         return reverse(self.url_name(role), kwargs={"pk": obj.pk} if obj is not None else None)
 
+    def has_url(self, role):
+        """Whether this view serves ``role``: a subclass may drop pages from ``get_urls`` (read-only ones)."""
+        name = f"{self.get_url_base()}-{role}"
+        return any(u.name == name for u in type(self).get_urls())
+
     # -- dispatch ----------------------------------------------------------------------------
     def dispatch(self, request, *args, **kwargs):
         if self.model is None or self.role not in ROLE_ACTIONS:
@@ -204,9 +220,9 @@ class ScopedCRUDView(LoginRequiredMixin, View):
             "view": self,
             "verbose_name": meta.verbose_name,
             "verbose_name_plural": meta.verbose_name_plural,
-            "can_add": permissions.can_anywhere(user, label, "add"),
+            "can_add": self.has_url("create") and permissions.can_anywhere(user, label, "add"),
             "list_url": self.url_for("list"),
-            "create_url": self.url_for("create"),
+            "create_url": self.url_for("create") if self.has_url("create") else None,
         }
         ctx.update(extra)
         return ctx
@@ -225,8 +241,24 @@ class ScopedCRUDView(LoginRequiredMixin, View):
             qs = filterset.qs
         return qs, filterset
 
+    def list_related(self):
+        """Foreign keys shown as list columns: loaded with the rows, so 30 rows cost what 3 do."""
+        names = []
+        for name in self.list_columns:
+            try:
+                field = self.model._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if isinstance(field, models.ForeignKey):
+                names.append(name)
+        return names
+
     def do_list(self, request):
-        qs, filterset = self.filter_queryset(self.get_queryset("view"))
+        qs = self.get_queryset("view")
+        related = self.list_related()
+        if related:  # (select_related() with no names would follow every foreign key)
+            qs = qs.select_related(*related)
+        qs, filterset = self.filter_queryset(qs)
         page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         rows = [(self.url_for("detail", obj), [self.column_value(obj, c) for c in self.list_columns])
                 for obj in page.object_list]
@@ -241,11 +273,12 @@ class ScopedCRUDView(LoginRequiredMixin, View):
         names = self.detail_fields or [f.name for f in self.model._meta.fields if f.name != "id"]
         rows = [(self.column_label(n), self.column_value(obj, n)) for n in names]
         return self.render("detail", object=obj, rows=rows,
-                           can_change=permissions.can(request.user, obj, "change") and not self.is_locked(obj),
-                           can_delete=self.allow_delete and permissions.can(request.user, obj, "delete")
+                           can_change=self.has_url("update") and permissions.can(request.user, obj, "change")
                            and not self.is_locked(obj),
-                           update_url=self.url_for("update", obj),
-                           delete_url=self.url_for("delete", obj) if self.allow_delete else None)
+                           can_delete=self.has_url("delete") and permissions.can(request.user, obj, "delete")
+                           and not self.is_locked(obj),
+                           update_url=self.url_for("update", obj) if self.has_url("update") else None,
+                           delete_url=self.url_for("delete", obj) if self.has_url("delete") else None)
 
     def do_create(self, request):
         require_any(request, self.model, "add")

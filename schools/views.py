@@ -52,7 +52,8 @@ def switch_school(request):
     else:
         request.session.pop(SchoolSwitcherMiddleware.SESSION_KEY, None)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    if not safe:
         target = reverse("home")
     return HttpResponseRedirect(target)
 
@@ -66,9 +67,11 @@ class PortalFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
         for f in self.filters.values():
-            qs = f.extra.get("queryset")
+            # ModelChoiceFilter keeps its queryset in ``f.queryset`` and copies it into ``extra`` when it
+            # builds the form field: narrow both, or the choices list every school of every district.
+            qs = getattr(f, "queryset", None)
             if qs is not None and hasattr(qs, "for_user"):
-                f.extra["queryset"] = qs.for_user(request.user, "view")
+                f.queryset = f.extra["queryset"] = qs.for_user(request.user, "view")
 
 
 class SchoolFilter(PortalFilterSet):
@@ -138,7 +141,8 @@ class SchoolYearForm(ScopedModelForm):
     class Meta:
         model = SchoolYear
         fields = ["district", "name", "starts_on", "ends_on", "first_instructional_day", "last_instructional_day"]
-        widgets = {f: DateInput() for f in ["starts_on", "ends_on", "first_instructional_day", "last_instructional_day"]}
+        widgets = {f: DateInput() for f in ("starts_on", "ends_on", "first_instructional_day",
+                                            "last_instructional_day")}
 
 
 class TermForm(ScopedModelForm):
