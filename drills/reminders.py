@@ -1,0 +1,262 @@
+"""Drill reminders, delivered as lines of the daily digest (``schools.notifications``) at the district's hour.
+
+- a drill planned in the next 7 days -> the school's admins, once per planned date (a rescheduled drill
+  is reminded again for its new date);
+- a requirement at risk (its window closes within 14 days and is short) -> the school's admins, once per
+  window;
+- an overdue improvement item -> its owner, once per due date; and the school's admins once it is
+  7 days overdue;
+- a signed log not yet countersigned -> the school's SROs, once.
+
+Each reminder is a key in the ``SentReminder`` ledger (recipient, kind, subject, milestone date). The
+provider inserts the keys of its candidate lines in one statement per batch (``claim_many``) and returns
+only the lines whose keys it inserted: two passes at once, or a rerun, never send a line twice. People
+whose digest for the day is already written are left for tomorrow, so a key is not spent on a digest
+that will not go out. Lines say which school and when, never what the record holds.
+"""
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+
+from compliance.registry import Status
+from schools.models import Membership, SchoolYear, SentReminder
+
+from .models import Drill, ImprovementItem
+
+UPCOMING_DAYS = 7
+ESCALATE_AFTER_DAYS = 7
+COUNTERSIGN_WITHIN_DAYS = 30
+CLAIM_BATCH = 500
+
+
+@dataclasses.dataclass(frozen=True)
+class Reminder:
+    recipient_id: int
+    kind: str
+    subject: str
+    milestone_date: dt.date
+    text: str
+    link: str
+
+    @property
+    def key(self):
+        return (self.recipient_id, self.kind, self.subject, self.milestone_date.isoformat())
+
+
+def day(value: dt.date) -> str:
+    return date_format(value, "D j M")
+
+
+# --------------------------------------------------------------------------------------------
+# Candidates, in a fixed number of queries per district
+# --------------------------------------------------------------------------------------------
+
+
+def school_admins(district, today) -> dict[int, list[int]]:
+    """{school_id: [user ids]} of the district's school admins active today."""
+    rows = (
+        Membership.objects.active_on(today)
+        .filter(role=Membership.Role.SCHOOL_ADMIN, school__district=district, user__is_active=True)
+        .values_list("school_id", "user_id")
+    )
+    admins = defaultdict(list)
+    for school_id, user_id in rows:
+        admins[school_id].append(user_id)
+    return admins
+
+
+def upcoming_drills(district, today, admins) -> list[Reminder]:
+    tz = district.tz
+    start = dt.datetime.combine(today, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(today + dt.timedelta(days=UPCOMING_DAYS + 1), dt.time.min, tzinfo=tz)
+    drills = (
+        Drill.objects.planned()
+        .filter(school__district=district, school__is_active=True, planned_start__gte=start, planned_start__lt=end)
+        .values_list("pk", "school_id", "school__name", "planned_start")
+    )
+    reminders = []
+    for pk, school_id, school_name, planned_start in drills:
+        local = timezone.localtime(planned_start, tz)
+        text = _("A drill is planned at %(school)s on %(day)s at %(time)s.") % {
+            "school": school_name,
+            "day": day(local.date()),
+            "time": local.strftime("%H:%M"),
+        }
+        link = reverse("drills:drill-detail", args=[pk])
+        reminders += [
+            Reminder(user_id, "drills.upcoming", f"drills.drill:{pk}", local.date(), text, link)
+            for user_id in admins.get(school_id, ())
+        ]
+    return reminders
+
+
+def at_risk_requirements(district, today, admins) -> list[Reminder]:
+    from .evaluators import compliance_calendars
+
+    year = SchoolYear.objects.filter(district=district).containing(today).first()
+    if year is None:
+        return []
+    schools = district.schools.filter(is_active=True, pk__in=list(admins))
+    reminders = []
+    for school_id, calendar in compliance_calendars(schools, year, today).items():
+        for row in calendar.rows:
+            if row.status != Status.AT_RISK:
+                continue
+            closing = min(w.window.end for w in row.windows if w.status == Status.AT_RISK)
+            text = _("A drill requirement at %(school)s is at risk: its window closes on %(day)s.") % {
+                "school": calendar.school.name,
+                "day": day(closing),
+            }
+            link = reverse("drills:compliance-school", kwargs={"school_id": school_id}) + f"?year={year.pk}"
+            subject = f"drills.requirement:{row.requirement.pk}:school:{school_id}"
+            reminders += [
+                Reminder(user_id, "drills.at_risk", subject, closing, text, link)
+                for user_id in admins.get(school_id, ())
+            ]
+    return reminders
+
+
+def overdue_items(district, today, admins) -> list[Reminder]:
+    items = (
+        ImprovementItem.objects.overdue(today)
+        .filter(after_action__drill__school__district=district, owner__is_active=True)
+        .values_list(
+            "pk",
+            "owner_id",
+            "due_on",
+            "after_action__drill_id",
+            "after_action__drill__school_id",
+            "after_action__drill__school__name",
+        )
+    )
+    reminders = []
+    for pk, owner_id, due_on, drill_id, school_id, school_name in items:
+        subject = f"drills.improvementitem:{pk}"
+        reminders.append(
+            Reminder(
+                owner_id,
+                "drills.followup_overdue",
+                subject,
+                due_on,
+                _("A drill follow-up of yours at %(school)s was due on %(day)s.")
+                % {"school": school_name, "day": day(due_on)},
+                reverse("schools:my-tasks"),
+            )
+        )
+        if (today - due_on).days >= ESCALATE_AFTER_DAYS:
+            text = _("A drill follow-up at %(school)s is more than %(n)s days overdue (due %(day)s).") % {
+                "school": school_name,
+                "n": ESCALATE_AFTER_DAYS,
+                "day": day(due_on),
+            }
+            link = reverse("drills:drill-after-action", args=[drill_id])
+            reminders += [
+                Reminder(user_id, "drills.followup_overdue_admin", subject, due_on, text, link)
+                for user_id in admins.get(school_id, ())
+                if user_id != owner_id
+            ]
+    return reminders
+
+
+def awaiting_countersignature(district, today) -> list[Reminder]:
+    """Logs signed in the last weeks and not countersigned -> the school's SROs, once per drill."""
+    since = dt.datetime.combine(today - dt.timedelta(days=COUNTERSIGN_WITHIN_DAYS), dt.time.min, tzinfo=district.tz)
+    drills = Drill.objects.filter(
+        school__district=district, signed_at__gte=since, countersigned_at__isnull=True, corrected_by__isnull=True
+    ).values_list("pk", "school_id", "school__name", "signed_at")
+    officers = defaultdict(list)
+    for school_id, user_id in (
+        Membership.objects.active_on(today)
+        .filter(role=Membership.Role.SRO, school__district=district, user__is_active=True)
+        .values_list("school_id", "user_id")
+    ):
+        officers[school_id].append(user_id)
+    reminders = []
+    for pk, school_id, school_name, signed_at in drills:
+        signed_on = timezone.localtime(signed_at, district.tz).date()
+        text = _("A drill log at %(school)s, signed on %(day)s, awaits your countersignature.") % {
+            "school": school_name,
+            "day": day(signed_on),
+        }
+        link = reverse("drills:drill-detail", args=[pk])
+        reminders += [
+            Reminder(user_id, "drills.countersign", f"drills.drill:{pk}", signed_on, text, link)
+            for user_id in officers.get(school_id, ())
+        ]
+    return reminders
+
+
+def candidates(district, today) -> list[Reminder]:
+    admins = school_admins(district, today)
+    return (
+        upcoming_drills(district, today, admins)
+        + at_risk_requirements(district, today, admins)
+        + overdue_items(district, today, admins)
+        + awaiting_countersignature(district, today)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The ledger, many keys at a time
+# --------------------------------------------------------------------------------------------
+
+
+def claim_many(reminders: list[Reminder], *, now=None) -> set:
+    """Insert the ledger keys; return the keys this call inserted (the only ones it may send).
+
+    ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite 3.35+): a key inserted by a
+    concurrent pass is skipped, after that pass commits, exactly as ``reminder_claim`` does one at a time.
+    """
+    now = now or timezone.now()
+    table = connection.ops.quote_name(SentReminder._meta.db_table)
+    unique = {r.key: r for r in reminders}
+    claimed = set()
+    rows = list(unique.values())
+    for start in range(0, len(rows), CLAIM_BATCH):
+        batch = rows[start : start + CLAIM_BATCH]
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
+        params = []
+        for r in batch:
+            params += [r.recipient_id, r.kind, r.subject[:120], r.milestone_date, now]
+        sql = (
+            f"INSERT INTO {table} (recipient_id, kind, subject, milestone_date, created_at) "  # noqa: S608
+            f"VALUES {values} ON CONFLICT (recipient_id, kind, subject, milestone_date) DO NOTHING "
+            "RETURNING recipient_id, kind, subject, milestone_date"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for recipient_id, kind, subject, milestone in cursor.fetchall():
+                claimed.add((recipient_id, kind, subject, str(milestone)[:10]))
+    return claimed
+
+
+def already_digested(district, today, user_ids) -> set[int]:
+    """People whose digest for today is already written (their lines wait for tomorrow)."""
+    return set(
+        SentReminder.objects.filter(
+            kind="digest", subject=f"district:{district.pk}", milestone_date=today, recipient_id__in=user_ids
+        ).values_list("recipient_id", flat=True)
+    )
+
+
+def digest_lines(district, today) -> dict[int, list[tuple[str, str]]]:
+    """The digest provider: {user_id: [(text, link)]} of reminders not sent before."""
+    pending = candidates(district, today)
+    if not pending:
+        return {}
+    done = already_digested(district, today, {r.recipient_id for r in pending})
+    pending = [r for r in pending if r.recipient_id not in done]
+    claimed = claim_many(pending)
+    lines = defaultdict(list)
+    for reminder in pending:
+        if reminder.key in claimed:
+            claimed.discard(reminder.key)  # a duplicate candidate is sent once
+            lines[reminder.recipient_id].append((reminder.text, reminder.link))
+    return dict(lines)
