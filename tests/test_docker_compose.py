@@ -161,3 +161,8 @@ def test_the_environment_compose_builds_from_env_example_starts_production_setti
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["db", "redis://redis:6379/0"]
+
+
+def test_the_filled_in_env_file_stays_out_of_git_and_the_image():
+    assert ".env" in (REPO / ".gitignore").read_text().split()
+    assert ".env" in (REPO / ".dockerignore").read_text().split()
