@@ -15,6 +15,9 @@ Bodies carry a link, never record content: the template context accepts plain va
 date, a school name), never a model instance, so a template cannot reach into a record.
 
 Every service takes ``now=`` so tests (and a late-running task) can say what time it is.
+
+Templates in ``templates/emails/``: ``notice`` (a one-line ``headline`` and the link) for most
+notifications, ``digest`` for the daily digest. An app may add its own pair (``.txt`` and ``.html``).
 """
 
 import dataclasses
@@ -360,6 +363,11 @@ def digest_send_hourly(*, now=None) -> int:
     written = 0
     for district in District.objects.order_by("pk"):
         local = now.astimezone(district.tz)
-        if local.hour == district.digest_hour:
+        if local.hour != district.digest_hour:
+            continue
+        try:
             written += digest_send(district, local.date(), now=now)
+        except Exception:
+            # One district's failure must not cost every later district its digest.
+            logger.exception("Digest failed for district %s", district.pk)
     return written

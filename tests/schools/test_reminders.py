@@ -159,6 +159,23 @@ def test_a_broken_provider_does_not_stop_the_digest(los_angeles, provider, caplo
 
 
 @pytest.mark.django_db
+def test_a_failing_district_does_not_cost_the_others_their_digest(los_angeles, district_admin, world, provider,
+                                                                  monkeypatch, caplog):
+    world.district.time_zone = "America/Los_Angeles"
+    world.district.save()
+    real_lines = notifications.digest_lines
+
+    def lines(district, local_today):
+        if district.pk == min(world.district.pk, los_angeles.district.pk):
+            raise RuntimeError("database hiccup")
+        return real_lines(district, local_today)
+
+    monkeypatch.setattr(notifications, "digest_lines", lines)
+    assert notifications.digest_send_hourly(now=at(2026, 3, 10, 14)) == 1
+    assert "Digest failed for district" in caplog.text
+
+
+@pytest.mark.django_db
 def test_people_with_nothing_to_do_or_deactivated_get_no_digest(los_angeles, provider):
     los_angeles.person.is_active = False
     los_angeles.person.save()
