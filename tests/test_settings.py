@@ -24,9 +24,10 @@ PRODUCTION = {
     "REDIS_URL": "redis://redis.example.org:6379/0",
 }
 
-# Prints the settings a case looks at, as JSON on the last line of stdout.
+# Loads the settings (where every refusal happens; the apps are not needed) and prints what a case looks at,
+# as JSON on the last line of stdout.
 REPORT = (
-    "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({"
+    "import json; from django.conf import settings as s; print(json.dumps({"
     "'engine': s.DATABASES['default']['ENGINE'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, 'debug': s.DEBUG, "
     "'email': s.EMAIL_BACKEND, 'secret_key': s.SECRET_KEY, 'base_dir': str(s.BASE_DIR)}))"
 )
