@@ -115,7 +115,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications ---------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, with the portal's AdminSite: superusers only, behind the second factor.
+    "schools.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -141,6 +142,8 @@ if IS_TEST:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content Security Policy with a per-request nonce, Permissions-Policy (schools/security.py).
+    "schools.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -151,6 +154,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Idle timeout and absolute lifetime, then the second-factor gate (after auth, OTP, messages, htmx).
+    "schools.security.SessionTimeoutMiddleware",
+    "schools.security.TwoFactorRequiredMiddleware",
     "schools.middleware.DistrictTimezoneMiddleware",
     "schools.middleware.SchoolSwitcherMiddleware",
     "schools.middleware.AuditFlushMiddleware",
@@ -284,7 +290,8 @@ elif IS_TEST:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
     EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 else:
-    _email = environ.Env.email_url_config(env_url("EMAIL_URL", "smtp://localhost:25", {"smtp", "smtp+tls", "smtp+ssl", "consolemail"}))
+    _email_url = env_url("EMAIL_URL", "smtp://localhost:25", {"smtp", "smtp+tls", "smtp+ssl", "consolemail"})
+    _email = environ.Env.email_url_config(_email_url)
     globals().update(_email)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "School Safety Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -295,6 +302,16 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
+# The cookie age is the absolute lifetime: set once at login (schools/security.py), never refreshed.
+SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+SESSION_SAVE_EVERY_REQUEST = False
+# Changing the email address or the second factor asks for the password again after this long.
+REAUTH_SECONDS = env_int("REAUTH_SECONDS", 5 * 60)
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "School Safety Portal")
+# Reverse proxies in front of the app that append to X-Forwarded-For: the client address for the
+# lockout is read that many entries from the right. 0 = use REMOTE_ADDR (no proxy).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if IS_PRODUCTION else 0)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -305,6 +322,7 @@ if IS_PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    CSRF_COOKIE_HTTPONLY = True  # htmx reads the token from the page (hx-headers), never from the cookie
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -320,6 +338,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# "Teacher@x" and "teacher@x" are one account (email logins are case-insensitive): one counter.
+AXES_USERNAME_CALLABLE = "schools.security.axes_username"
+# The client address, behind TRUSTED_PROXY_COUNT proxies; never the proxy's own address.
+AXES_CLIENT_IP_CALLABLE = "schools.security.client_ip"
+# A wrong password during a lockout does not restart the cool-off: the message's wait stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """The Django admin with the portal's site: verified superusers only (schools/security.py)."""
+
+    default = False  # named in INSTALLED_APPS; SchoolsConfig stays this module's default
+    default_site = "schools.security.PortalAdminSite"
 
 
 class SchoolsConfig(AppConfig):
@@ -7,7 +15,11 @@ class SchoolsConfig(AppConfig):
     verbose_name = _("Schools and people")
 
     def ready(self):
-        from . import navigation
+        from . import navigation, security
+
+        security.connect_signals()
+        # An invited person chooses their password before they ever sign in (views_people.InviteAcceptView).
+        security.allow_before_two_factor("schools:invite-accept", "schools:invite-accepted")
 
         navigation.add("Home", _("Home"), "home", order=0)
         navigation.add("Home", _("My tasks"), "schools:my-tasks", order=20)
@@ -27,6 +39,8 @@ class SchoolsConfig(AppConfig):
                        order=20)
         navigation.add("Administration", _("Import schools from NCES"), "schools:nces-import", "schools.school",
                        action="add", order=30)
+        navigation.add("Administration", _("Locked accounts"), "account:lockouts", "schools.user",
+                       action="change", order=85)
         navigation.add("Administration", _("Audit log"), "schools:auditevent-list", "schools.auditevent",
                        order=90)
         navigation.add("Administration", _("Undelivered emails"), "schools:notification-failed",

@@ -11,24 +11,37 @@ class CodeForm(forms.Form):
     """One code: six digits from the authenticator app, or (at verification) a backup code."""
 
     code = forms.CharField(
-        label=_("Code"), max_length=20, strip=True,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True,
-                                      "autocapitalize": "off", "spellcheck": "false"}),
+        label=_("Code"),
+        max_length=20,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autofocus": True,
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        ),
     )
 
     def __init__(self, *args, accept_backup=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].help_text = (
-            _("The 6-digit code your authenticator app shows now, or one of your backup codes.") if accept_backup
-            else _("The 6-digit code your authenticator app shows now."))
+            _("The 6-digit code your authenticator app shows now, or one of your backup codes.")
+            if accept_backup
+            else _("The 6-digit code your authenticator app shows now.")
+        )
 
 
 class PasswordConfirmForm(forms.Form):
     """The password again, before a sensitive change. Wrong answers count towards the lockout."""
 
-    password = forms.CharField(label=_("Your password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password",
-                                                                 "autofocus": True}))
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
 
     def __init__(self, *args, request, **kwargs):
         self.request = request

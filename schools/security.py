@@ -62,7 +62,7 @@ TWO_FACTOR_URL_NAMES = {"account:two-factor-setup", "account:two-factor-verify"}
 
 
 def allow_before_two_factor(*url_names: str) -> None:
-    """Add public pages (the anonymous tip form, the climate survey) to the allowlist, from an app's ready()."""
+    """Add public pages (the anonymous tip form, the climate survey) to the allowlist, from ready()."""
     PUBLIC_URL_NAMES.update(url_names)
 
 
@@ -71,7 +71,7 @@ def exempt_url_names() -> frozenset:
 
 
 def _redirect(request, url):
-    """A redirect that htmx follows as a full page load (HX-Redirect) instead of swapping it into a fragment."""
+    """A redirect that htmx follows as a full page load (HX-Redirect) instead of swapping it in."""
     if getattr(request, "htmx", False):
         response = HttpResponse(status=200)
         response["HX-Redirect"] = url
@@ -111,8 +111,10 @@ def content_security_policy(nonce: str) -> str:
 
 
 def permissions_policy(**features):
-    """Let one view use a browser feature the portal denies elsewhere: ``@permissions_policy(camera="self")``."""
-    allowed = {name.replace("_", "-"): f"({value})" if value != "*" else "*" for name, value in features.items()}
+    """Let one view use a feature the portal denies elsewhere: ``@permissions_policy(camera="self")``."""
+    allowed = {
+        name.replace("_", "-"): f"({value})" if value != "*" else "*" for name, value in features.items()
+    }
 
     def decorator(view):
         @functools.wraps(view)
@@ -164,7 +166,7 @@ def _now() -> float:
 
 
 class SessionTimeoutMiddleware:
-    """Sign out after ``SESSION_IDLE_SECONDS`` without a request or ``SESSION_ABSOLUTE_SECONDS`` after login."""
+    """Sign out after ``SESSION_IDLE_SECONDS`` idle or ``SESSION_ABSOLUTE_SECONDS`` after login."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -181,11 +183,14 @@ class SessionTimeoutMiddleware:
         reason = None
         if auth_at is None or now - auth_at > settings.SESSION_ABSOLUTE_SECONDS:
             reason = "absolute"
-            message = _("You were signed out because your session reached its maximum length. Please log in again.")
+            message = _(
+                "You were signed out because your session reached its maximum length. Please log in again."
+            )
         elif last_seen is None or now - last_seen > settings.SESSION_IDLE_SECONDS:
             reason = "idle"
-            message = _("You were signed out after %(minutes)d minutes without activity. Please log in again.") % {
-                "minutes": settings.SESSION_IDLE_SECONDS // 60}
+            message = _(
+                "You were signed out after %(minutes)d minutes without activity. Please log in again."
+            ) % {"minutes": settings.SESSION_IDLE_SECONDS // 60}
         if reason is not None:
             request.portal_logout_reason = reason
             logout(request)
@@ -286,7 +291,7 @@ def axes_username(request, credentials) -> str | None:
 
 
 def client_ip(request) -> str | None:
-    """The client's address: with ``TRUSTED_PROXY_COUNT`` proxies, that entry from the right of X-Forwarded-For.
+    """The client's address: with ``TRUSTED_PROXY_COUNT`` proxies, that entry from the right of XFF.
 
     Entries further left were written by the client and cannot be trusted; the proxy's own address
     would lock a whole school out with one student, so it is never used when proxies are configured.
@@ -315,10 +320,24 @@ def current_lockouts():
 # Login signals: audit rows and the UserSession of each login
 # --------------------------------------------------------------------------------------------
 
-_BROWSERS = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
-             ("Chromium/", "Chromium"), ("Safari/", "Safari")]
-_SYSTEMS = [("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("CrOS", "ChromeOS"),
-            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("Macintosh", "macOS"), ("Linux", "Linux")]
+_BROWSERS = [
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Chromium/", "Chromium"),
+    ("Safari/", "Safari"),
+]
+_SYSTEMS = [
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("CrOS", "ChromeOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Macintosh", "macOS"),
+    ("Linux", "Linux"),
+]
 
 
 def coarse_device(user_agent: str) -> str:
@@ -343,7 +362,7 @@ def _district_of_login(email: str):
 
 
 def _label_for_attempt(raw) -> str:
-    """The address tried, if it is one: people type passwords into the email field, and those never get logged."""
+    """The address tried, if it is one: people type passwords into the email field; never logged."""
     text = (raw or "").strip().lower()[:254]
     try:
         validate_email(text)
@@ -367,12 +386,31 @@ def on_user_logged_in(sender, request, user, **kwargs):
     session.set_expiry(timezone.now() + dt.timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS))
     if session.session_key is None:
         session.save()
+    _forget_ended_sessions(user)
     UserSession.objects.update_or_create(
         session_key=session.session_key,
-        defaults={"user": user, "device": coarse_device(request.META.get("HTTP_USER_AGENT", ""))[:100],
-                  "created_at": timezone.now(), "last_seen_at": timezone.now()},
+        defaults={
+            "user": user,
+            "device": coarse_device(request.META.get("HTTP_USER_AGENT", ""))[:100],
+            "created_at": timezone.now(),
+            "last_seen_at": timezone.now(),
+        },
     )
     audit.record(AuditEvent.Action.LOGIN, actor=user, request=request)
+
+
+def _forget_ended_sessions(user) -> None:
+    """Drop the person's UserSession rows whose session is gone (expired, or replaced by a new login)."""
+    from django.contrib.sessions.models import Session
+
+    from .models import UserSession
+
+    if settings.SESSION_ENGINE in (
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+    ):
+        alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+        UserSession.objects.filter(user=user).exclude(session_key__in=alive).delete()
 
 
 def on_user_logged_out(sender, request, user, **kwargs):
@@ -384,8 +422,12 @@ def on_user_logged_out(sender, request, user, **kwargs):
     if user is None:
         return
     reason = getattr(request, "portal_logout_reason", "") if request is not None else ""
-    audit.record(AuditEvent.Action.LOGOUT, actor=user, request=request,
-                 note={"idle": "idle timeout", "absolute": "session lifetime reached"}.get(reason, ""))
+    audit.record(
+        AuditEvent.Action.LOGOUT,
+        actor=user,
+        request=request,
+        note={"idle": "idle timeout", "absolute": "session lifetime reached"}.get(reason, ""),
+    )
 
 
 def on_user_login_failed(sender, credentials, request=None, **kwargs):
@@ -395,9 +437,14 @@ def on_user_login_failed(sender, credentials, request=None, **kwargs):
     tried = (credentials or {}).get("username") or (credentials or {}).get("email") or ""
     label = _label_for_attempt(tried)
     locked = bool(getattr(request, "axes_locked_out", False))
-    audit.record(AuditEvent.Action.LOGIN_FAILED, actor_label=label, request=request,
-                 district_id=_district_of_login(label), object_type="schools.user",
-                 note="refused during lockout" if locked else "")
+    audit.record(
+        AuditEvent.Action.LOGIN_FAILED,
+        actor_label=label,
+        request=request,
+        district_id=_district_of_login(label),
+        object_type="schools.user",
+        note="refused during lockout" if locked else "",
+    )
 
 
 def on_user_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
@@ -408,9 +455,14 @@ def on_user_locked_out(sender, request=None, username=None, ip_address=None, **k
     if request is not None and getattr(request, "axes_failures_since_start", None) is None:
         return
     label = _label_for_attempt(username)
-    audit.record(AuditEvent.Action.LOCKOUT, actor_label=label, request=request,
-                 district_id=_district_of_login(label), object_type="schools.user",
-                 note=f"{settings.AXES_FAILURE_LIMIT} failed logins from one address")
+    audit.record(
+        AuditEvent.Action.LOCKOUT,
+        actor_label=label,
+        request=request,
+        district_id=_district_of_login(label),
+        object_type="schools.user",
+        note=f"{settings.AXES_FAILURE_LIMIT} failed logins from one address",
+    )
 
 
 def connect_signals() -> None:
@@ -429,7 +481,7 @@ def connect_signals() -> None:
 
 
 class PortalAdminSite(admin.AdminSite):
-    """The operators' admin: superusers only, with a verified second factor; signing in is the portal's login."""
+    """The operators' admin: verified superusers only; signing in is the portal's own login."""
 
     site_header = _l("School Safety Portal operations")
     site_title = _l("Portal operations")
@@ -445,9 +497,12 @@ class PortalAdminSite(admin.AdminSite):
             from . import audit
             from .models import AuditEvent
 
-            audit.record(AuditEvent.Action.DENIED_FORBIDDEN, request=request, object_type="admin",
-                         note="Django admin: not an operator")
+            audit.record(
+                AuditEvent.Action.DENIED_FORBIDDEN,
+                request=request,
+                object_type="admin",
+                note="Django admin: not an operator",
+            )
             raise PermissionDenied(_("The operations admin is for system operators only."))
         next_url = request.GET.get(REDIRECT_FIELD_NAME, reverse("admin:index", current_app=self.name))
         return redirect_to_login(next_url, reverse(settings.LOGIN_URL))
-

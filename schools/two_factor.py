@@ -44,7 +44,7 @@ def setup_device(user) -> TOTPDevice:
 def secret_for_display(device) -> str:
     """The base32 secret in groups of four, for typing into an app by hand."""
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 def qr_svg(device, label: str) -> str:
@@ -76,7 +76,9 @@ def _new_code() -> str:
 @transaction.atomic
 def backup_codes_issue(*, user) -> list[str]:
     """Replace the person's backup codes with ten new ones; returns them in clear, to show once."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True})
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
+    )
     device.confirmed = True
     device.save()
     device.token_set.all().delete()
@@ -125,8 +127,10 @@ def code_verify(*, user, code: str):
 def throttled_until(user):
     """When the person may try a code again after several wrong ones, or None."""
     waits = []
-    for device in [*TOTPDevice.objects.filter(user=user, confirmed=True),
-                   *StaticDevice.objects.filter(user=user, confirmed=True)]:
+    for device in [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *StaticDevice.objects.filter(user=user, confirmed=True),
+    ]:
         allowed, info = device.verify_is_allowed()
         if not allowed and info and info.get("locked_until"):
             waits.append(info["locked_until"])
@@ -140,18 +144,22 @@ def two_factor_reset(*, user) -> None:
     StaticDevice.objects.filter(user=user).delete()
 
 
-def enrol_demo_two_factor(*, users, stdout=None) -> dict:
-    """seed_demo step: give each demo persona a confirmed authenticator and backup codes, and print them.
+def enrol_demo_two_factor(ctx) -> None:
+    """seed_demo step: every demo persona gets a confirmed authenticator and fresh backup codes, printed.
 
-    Only ever called by seed_demo, which refuses to run outside dev. Returns {email: (secret, codes)}.
+    seed_demo runs only in dev (it refuses elsewhere unless forced). An existing authenticator is kept, so
+    the key added to a phone on the first run keeps working; backup codes are new on every run (only
+    their hashes are stored, so old ones cannot be printed again).
     """
-    result = {}
-    for user in users:
-        TOTPDevice.objects.filter(user=user).delete()
-        device = TOTPDevice.objects.create(user=user, name=APP_DEVICE_NAME, confirmed=True)
+    ctx.notes.append("")
+    ctx.notes.append(
+        "Second factor (every account needs one): add the key to an authenticator app, or use a "
+        "backup code (each works once; run seed_demo again for new ones)."
+    )
+    for key, user in ctx.users.items():
+        device = app_device(user) or TOTPDevice.objects.create(
+            user=user, name=APP_DEVICE_NAME, confirmed=True
+        )
         codes = backup_codes_issue(user=user)
-        result[user.email] = (secret_for_display(device), codes)
-        if stdout is not None:
-            stdout.write(f"  {user.email}\n    authenticator secret: {secret_for_display(device)}\n"
-                         f"    backup codes: {' '.join(codes)}\n")
-    return result
+        ctx.notes.append(f"  {key:<22} key {secret_for_display(device)}")
+        ctx.notes.append(f"  {'':<22} backup codes {' '.join(codes)}")

@@ -39,8 +39,13 @@ from django.utils.translation import gettext_lazy as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # extension -> the type its content must have
-IMAGE_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
-               "webp": "image/webp"}
+IMAGE_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
 PDF_TYPES = {"pdf": "application/pdf"}
 ZIP_DOCUMENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -63,8 +68,12 @@ MAX_ZIP_ENTRIES = 5_000
 
 _MARKUP = re.compile(rb"<\s*(!doctype|html|head|body|script|svg|iframe|object|embed|\?xml|meta|a\s)", re.I)
 _PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
-_SAVE_FORMAT = {"image/jpeg": ("JPEG", "jpg"), "image/png": ("PNG", "png"), "image/gif": ("GIF", "gif"),
-                "image/webp": ("WEBP", "webp")}
+_SAVE_FORMAT = {
+    "image/jpeg": ("JPEG", "jpg"),
+    "image/png": ("PNG", "png"),
+    "image/gif": ("GIF", "gif"),
+    "image/webp": ("WEBP", "webp"),
+}
 
 
 def _refuse(message, code):
@@ -93,8 +102,10 @@ def check_upload(file, kinds=EVERYTHING) -> tuple[str, bytes]:
     ext = extension_of(getattr(file, "name", ""))
     allowed = sorted(k for k in kinds if k in ALL_TYPES)
     if ext not in allowed:
-        _refuse(_("Files of this type cannot be uploaded. Allowed: %(types)s.") % {"types": ", ".join(allowed)},
-                "extension")
+        _refuse(
+            _("Files of this type cannot be uploaded. Allowed: %(types)s.") % {"types": ", ".join(allowed)},
+            "extension",
+        )
     data = _read_all(file)
     if len(data) > limit:
         _refuse(_("The file is too large: at most %(mb)d MB.") % {"mb": limit // (1024 * 1024)}, "too_large")
@@ -111,11 +122,19 @@ def check_upload(file, kinds=EVERYTHING) -> tuple[str, bytes]:
     else:
         kind = filetype.guess(data)
         if kind is None or kind.mime != expected:
-            _refuse(_("The file's content is not a .%(ext)s file. Check that you chose the right file.") % {
-                "ext": ext}, "content_mismatch")
+            _refuse(
+                _("The file's content is not a .%(ext)s file. Check that you chose the right file.")
+                % {"ext": ext},
+                "content_mismatch",
+            )
         if ext in PDF_TYPES and _PDF_ACTIVE.search(data):
-            _refuse(_("This PDF contains scripts, attachments or interactive content. Print it to a new PDF "
-                      "and upload that."), "pdf_active")
+            _refuse(
+                _(
+                    "This PDF contains scripts, attachments or interactive content. Print it to a new PDF "
+                    "and upload that."
+                ),
+                "pdf_active",
+            )
     return ext, data
 
 
@@ -134,7 +153,9 @@ def _check_text(data: bytes) -> None:
 
 
 def _check_zip_document(data: bytes, ext: str) -> None:
-    mismatch = _("The file's content is not a .%(ext)s file. Check that you chose the right file.") % {"ext": ext}
+    mismatch = _("The file's content is not a .%(ext)s file. Check that you chose the right file.") % {
+        "ext": ext
+    }
     if not data.startswith(b"PK\x03\x04"):
         _refuse(mismatch, "content_mismatch")
     try:
@@ -142,16 +163,26 @@ def _check_zip_document(data: bytes, ext: str) -> None:
             entries = archive.infolist()
             names = {e.filename for e in entries}
             if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-                _refuse(_("The document unpacks to far more than its size; it cannot be uploaded."), "zip_bomb")
+                _refuse(
+                    _("The document unpacks to far more than its size; it cannot be uploaded."), "zip_bomb"
+                )
             if ext == "odt":
-                ok = "mimetype" in names and archive.read("mimetype").strip() == ZIP_DOCUMENT_TYPES["odt"].encode()
+                ok = (
+                    "mimetype" in names
+                    and archive.read("mimetype").strip() == ZIP_DOCUMENT_TYPES["odt"].encode()
+                )
             else:
                 folder = {"docx": "word/", "xlsx": "xl/"}[ext]
                 ok = "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
             if not ok:
                 _refuse(mismatch, "content_mismatch")
-            if any(n.lower().endswith(("vbaproject.bin", ".bas")) or n.lower().startswith("basic/") for n in names):
-                _refuse(_("Documents with macros cannot be uploaded. Save it without macros first."), "macros")
+            if any(
+                n.lower().endswith(("vbaproject.bin", ".bas")) or n.lower().startswith("basic/")
+                for n in names
+            ):
+                _refuse(
+                    _("Documents with macros cannot be uploaded. Save it without macros first."), "macros"
+                )
     except zipfile.BadZipFile:
         _refuse(mismatch, "content_mismatch")
 
@@ -162,8 +193,11 @@ def _reencode_image(data: bytes, mime: str) -> tuple[bytes, str]:
         with Image.open(io.BytesIO(data)) as source:
             width, height = source.size
             if width * height > MAX_IMAGE_PIXELS:
-                _refuse(_("The image is too large: at most %(mp)d megapixels.") % {"mp": MAX_IMAGE_PIXELS // 10**6},
-                        "too_many_pixels")
+                _refuse(
+                    _("The image is too large: at most %(mp)d megapixels.")
+                    % {"mp": MAX_IMAGE_PIXELS // 10**6},
+                    "too_many_pixels",
+                )
             source.seek(0)  # animations keep their first frame
             image = ImageOps.exif_transpose(source) or source
             image.load()
@@ -227,8 +261,11 @@ class SafeFileField(forms.FileField):
 
     def __init__(self, *, kinds=EVERYTHING, **kwargs):
         self.kinds = frozenset(kinds)
-        kwargs.setdefault("help_text", _l("At most %(mb)d MB. Allowed: %(types)s.") % {
-            "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024), "types": ", ".join(sorted(self.kinds))})
+        kwargs.setdefault(
+            "help_text",
+            _l("At most %(mb)d MB. Allowed: %(types)s.")
+            % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024), "types": ", ".join(sorted(self.kinds))},
+        )
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("accept", ",".join(f".{k}" for k in sorted(self.kinds)))
 
@@ -285,7 +322,7 @@ def content_disposition(filename: str) -> str:
     """``attachment`` with an ASCII fallback name and the exact name in RFC 5987 ``filename*``."""
     name = display_name(filename)
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    ascii_name = re.sub(r'[^A-Za-z0-9._ ()-]', "_", ascii_name).strip() or "download"
+    ascii_name = re.sub(r"[^A-Za-z0-9._ ()-]", "_", ascii_name).strip() or "download"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
@@ -300,10 +337,16 @@ def serve_file(request, fieldfile, filename, obj, *, action="view"):
     from .models import AuditEvent
 
     model = type(obj)
-    if hasattr(model.objects, "for_user") and not model.objects.for_user(request.user, action).filter(
-            pk=obj.pk).exists():
-        audit.record(AuditEvent.Action.DENIED_NOT_FOUND, request=request, object_type=model._meta.label_lower,
-                     object_id=str(obj.pk))
+    if (
+        hasattr(model.objects, "for_user")
+        and not model.objects.for_user(request.user, action).filter(pk=obj.pk).exists()
+    ):
+        audit.record(
+            AuditEvent.Action.DENIED_NOT_FOUND,
+            request=request,
+            object_type=model._meta.label_lower,
+            object_id=str(obj.pk),
+        )
         raise Http404(_("No such record."))
     if not fieldfile:
         raise Http404(_("This record has no file."))
@@ -314,9 +357,15 @@ def serve_file(request, fieldfile, filename, obj, *, action="view"):
         handle = fieldfile.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404(_("The file is missing from storage. Ask your administrator.")) from None
-    audit.record(AuditEvent.Action.DOWNLOAD, request=request, obj=obj,
-                 fields=[fieldfile.field.name] if getattr(fieldfile, "field", None) else [])
-    content_type = ALL_TYPES.get(stored_ext) or mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
+    audit.record(
+        AuditEvent.Action.DOWNLOAD,
+        request=request,
+        obj=obj,
+        fields=[fieldfile.field.name] if getattr(fieldfile, "field", None) else [],
+    )
+    content_type = (
+        ALL_TYPES.get(stored_ext) or mimetypes.guess_type(fieldfile.name)[0] or "application/octet-stream"
+    )
     response = FileResponse(handle, content_type=content_type)
     response["Content-Disposition"] = content_disposition(filename)
     response["X-Content-Type-Options"] = "nosniff"

@@ -27,7 +27,12 @@ from .crud import get_scoped_or_404, require_any
 from .csv_export import csv_response
 from .forms_account import CodeForm, EmailChangeForm, PasswordConfirmForm
 from .models import AuditEvent, User, UserSession
-from .security import mark_password_entered, password_recently_entered, reauth_redirect, recent_password_required
+from .security import (
+    mark_password_entered,
+    password_recently_entered,
+    reauth_redirect,
+    recent_password_required,
+)
 from .sessions import sessions_end_for
 
 NEW_CODES_SESSION_KEY = "portal_new_backup_codes"
@@ -37,8 +42,9 @@ Action = AuditEvent.Action
 def _next_url(request, default="home"):
     """The ``next`` parameter if it points into the portal, else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse(default)
 
@@ -66,19 +72,30 @@ def two_factor_setup(request):
             django_otp.login(request, device)
             codes = two_factor.backup_codes_issue(user=user)
             request.session[NEW_CODES_SESSION_KEY] = codes
-            audit.record(Action.TWO_FACTOR, request=request, obj=user,
-                         note="authenticator replaced" if replacing else "authenticator set up")
+            audit.record(
+                Action.TWO_FACTOR,
+                request=request,
+                obj=user,
+                note="authenticator replaced" if replacing else "authenticator set up",
+            )
             next_url = _next_url(request)
             return HttpResponseRedirect(f"{reverse('account:backup-codes')}?next={next_url}")
-        form.add_error("code", _("That code did not match. Check the time on your phone and try the newest code."))
-    return render(request, "account/two_factor_setup.html", {
-        "form": form,
-        "qr_svg": two_factor.qr_svg(device, _("QR code for your authenticator app")),
-        "secret": two_factor.secret_for_display(device),
-        "issuer": settings.OTP_TOTP_ISSUER,
-        "replacing": replacing,
-        "next": _next_url(request),
-    }, status=400 if form.errors else 200)
+        form.add_error(
+            "code", _("That code did not match. Check the time on your phone and try the newest code.")
+        )
+    return render(
+        request,
+        "account/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": two_factor.qr_svg(device, _("QR code for your authenticator app")),
+            "secret": two_factor.secret_for_display(device),
+            "issuer": settings.OTP_TOTP_ISSUER,
+            "replacing": replacing,
+            "next": _next_url(request),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -97,20 +114,38 @@ def two_factor_verify(request):
             django_otp.login(request, device)
             if isinstance(device, StaticDevice):
                 left = two_factor.backup_codes_left(user)
-                audit.record(Action.TWO_FACTOR, request=request, obj=user, note=f"backup code used, {left} left")
-                messages.warning(request, _(
-                    "You used a backup code; %(left)d left. Set up your authenticator again or print new codes "
-                    "from your two-factor page.") % {"left": left})
+                audit.record(
+                    Action.TWO_FACTOR, request=request, obj=user, note=f"backup code used, {left} left"
+                )
+                messages.warning(
+                    request,
+                    _(
+                        "You used a backup code; %(left)d left. Set up your authenticator again or print "
+                        "new codes from your two-factor page."
+                    )
+                    % {"left": left},
+                )
             return HttpResponseRedirect(_next_url(request))
-        audit.record(Action.LOGIN_FAILED, request=request, actor=user, obj=user, note="wrong second-factor code")
+        audit.record(
+            Action.LOGIN_FAILED, request=request, actor=user, obj=user, note="wrong second-factor code"
+        )
         wait_until = two_factor.throttled_until(user)
         if wait_until is not None:
             form.add_error("code", _("Too many wrong codes. Wait a few seconds, then enter the newest code."))
         else:
-            form.add_error("code", _("That code did not match. Enter the newest code from your app, or a backup code."))
-    return render(request, "account/two_factor_verify.html", {
-        "form": form, "next": _next_url(request), "wait_until": wait_until,
-    }, status=400 if form.errors else 200)
+            form.add_error(
+                "code", _("That code did not match. Enter the newest code from your app, or a backup code.")
+            )
+    return render(
+        request,
+        "account/two_factor_verify.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "wait_until": wait_until,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -127,9 +162,14 @@ def backup_codes(request):
 def two_factor_manage(request):
     """The person's second factor: what is set up, new backup codes, a replacement authenticator."""
     device = two_factor.app_device(request.user)
-    return render(request, "account/two_factor.html", {
-        "device": device, "codes_left": two_factor.backup_codes_left(request.user),
-    })
+    return render(
+        request,
+        "account/two_factor.html",
+        {
+            "device": device,
+            "codes_left": two_factor.backup_codes_left(request.user),
+        },
+    )
 
 
 @login_required
@@ -149,9 +189,12 @@ def reauth(request):
     if request.method == "POST" and form.is_valid():
         mark_password_entered(request)
         return HttpResponseRedirect(_next_url(request))
-    return render(request, "account/reauth.html", {"form": form, "next": _next_url(request),
-                                                   "minutes": settings.REAUTH_SECONDS // 60},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "account/reauth.html",
+        {"form": form, "next": _next_url(request), "minutes": settings.REAUTH_SECONDS // 60},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -187,8 +230,14 @@ def sessions(request):
         if request.POST.get("end") == "others":
             ended = sessions_end_for(user=request.user, except_session_key=current)
         else:
-            row = live_sessions(request.user).exclude(session_key=current).filter(
-                pk=request.POST.get("session") if str(request.POST.get("session", "")).isdigit() else None).first()
+            row = (
+                live_sessions(request.user)
+                .exclude(session_key=current)
+                .filter(
+                    pk=request.POST.get("session") if str(request.POST.get("session", "")).isdigit() else None
+                )
+                .first()
+            )
             if row is None:
                 return HttpResponseBadRequest(_("That session has already ended."))
             Session.objects.filter(session_key=row.session_key).delete()
@@ -198,8 +247,11 @@ def sessions(request):
         messages.success(request, _("Signed out %(count)d other session(s).") % {"count": ended})
         return HttpResponseRedirect(reverse("account:sessions"))
     rows = list(live_sessions(request.user))
-    return render(request, "account/sessions.html", {"rows": rows, "current_key": current,
-                                                     "others": [r for r in rows if r.session_key != current]})
+    return render(
+        request,
+        "account/sessions.html",
+        {"rows": rows, "current_key": current, "others": [r for r in rows if r.session_key != current]},
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -211,13 +263,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         new_key = self.request.session.session_key
         UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
         ended = sessions_end_for(user=form.user, except_session_key=new_key)
-        audit.record(Action.UPDATE, request=self.request, obj=form.user, fields=["password"],
-                     note=f"{ended} other session(s) ended")
+        audit.record(
+            Action.UPDATE,
+            request=self.request,
+            obj=form.user,
+            fields=["password"],
+            note=f"{ended} other session(s) ended",
+        )
         return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's reset: no login afterwards (the next login asks for the second factor), every session ended."""
+    """Django's reset: no login afterwards (the next one asks for the second factor), all sessions end."""
 
     post_reset_login = False
 
@@ -226,8 +283,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         ended = sessions_end_for(user=form.user, except_session_key=self.request.session.session_key)
         if self.request.user.is_authenticated and self.request.user.pk == form.user.pk:
             logout(self.request)
-        audit.record(Action.UPDATE, request=self.request, actor=form.user, obj=form.user, fields=["password"],
-                     note=f"reset by email link; {ended} session(s) ended")
+        audit.record(
+            Action.UPDATE,
+            request=self.request,
+            actor=form.user,
+            obj=form.user,
+            fields=["password"],
+            note=f"reset by email link; {ended} session(s) ended",
+        )
         return response
 
 
@@ -258,11 +321,21 @@ def lockouts(request):
     names = dict(people.filter(email__in=[a.username for a in attempts]).values_list("email", "display_name"))
     rows = {}
     for attempt in attempts:  # one row per person, however many addresses they were locked from
-        row = rows.setdefault(attempt.username, {"username": attempt.username, "name": names.get(attempt.username, ""),
-                                                 "last_attempt": attempt.attempt_time, "places": 0})
+        row = rows.setdefault(
+            attempt.username,
+            {
+                "username": attempt.username,
+                "name": names.get(attempt.username, ""),
+                "last_attempt": attempt.attempt_time,
+                "places": 0,
+            },
+        )
         row["places"] += 1
-    return render(request, "account/lockouts.html", {"rows": list(rows.values()),
-                                                     "cool_off_minutes": int(settings.AXES_COOLOFF_TIME * 60)})
+    return render(
+        request,
+        "account/lockouts.html",
+        {"rows": list(rows.values()), "cool_off_minutes": int(settings.AXES_COOLOFF_TIME * 60)},
+    )
 
 
 @login_required
@@ -272,15 +345,19 @@ def user_sessions_end(request, pk):
     require_any(request, User, "change")
     person = get_scoped_or_404(request, User, pk, "change")
     ended = sessions_end_for(user=person, except_session_key=request.session.session_key)
-    audit.record(Action.SESSION_END, request=request, obj=person, note=f"{ended} session(s) ended by an admin")
-    messages.success(request, _("%(name)s is signed out of %(count)d session(s).") % {"name": person, "count": ended})
+    audit.record(
+        Action.SESSION_END, request=request, obj=person, note=f"{ended} session(s) ended by an admin"
+    )
+    messages.success(
+        request, _("%(name)s is signed out of %(count)d session(s).") % {"name": person, "count": ended}
+    )
     return HttpResponseRedirect(_next_url(request, "account:lockouts"))
 
 
 @login_required
 @require_POST
 def user_two_factor_reset(request, pk):
-    """A district admin removes a person's second factor (lost phone and codes): they set it up at next login."""
+    """A district admin removes someone's second factor (lost phone and codes): set up at next login."""
     require_any(request, User, "change")
     person = get_scoped_or_404(request, User, pk, "change")
     if person.pk == request.user.pk:
@@ -288,8 +365,12 @@ def user_two_factor_reset(request, pk):
         return HttpResponseRedirect(reverse("account:two-factor"))
     two_factor.two_factor_reset(user=person)
     ended = sessions_end_for(user=person)
-    audit.record(Action.TWO_FACTOR, request=request, obj=person, note=f"reset by an admin; {ended} session(s) ended")
-    messages.success(request, _("%(name)s will set up a new authenticator at their next login.") % {"name": person})
+    audit.record(
+        Action.TWO_FACTOR, request=request, obj=person, note=f"reset by an admin; {ended} session(s) ended"
+    )
+    messages.success(
+        request, _("%(name)s will set up a new authenticator at their next login.") % {"name": person}
+    )
     return HttpResponseRedirect(_next_url(request, "account:lockouts"))
 
 
@@ -297,23 +378,50 @@ def user_two_factor_reset(request, pk):
 # Audit log export
 # --------------------------------------------------------------------------------------------
 
+
 @login_required
 def audit_export(request):
     """The audit log as CSV, with the list page's filters; the export itself is audited."""
     from .views import AuditFilter
 
     require_any(request, AuditEvent, "export")
-    filterset = AuditFilter(request.GET, queryset=AuditEvent.objects.for_user(request.user, "export"),
-                            request=request)
+    filterset = AuditFilter(
+        request.GET, queryset=AuditEvent.objects.for_user(request.user, "export"), request=request
+    )
     if not filterset.is_valid():
-        return HttpResponseBadRequest(_("The filters are not valid: %(errors)s") % {"errors": filterset.errors})
+        return HttpResponseBadRequest(
+            _("The filters are not valid: %(errors)s") % {"errors": filterset.errors}
+        )
     qs = filterset.qs.order_by("-at", "-id")
     tz = timezone.get_current_timezone()  # the streamed rows are written after the middleware resets it
     labels = dict(AuditEvent.Action.choices)
-    audit.record(Action.EXPORT, request=request, object_type="schools.auditevent",
-                 fields=sorted(k for k, v in request.GET.items() if v))
-    header = [_("When"), _("Person"), _("Action"), _("Record type"), _("Record id"), _("Fields"), _("Page"), _("Note")]
-    rows = ([e.at.astimezone(tz).isoformat(timespec="seconds"), e.actor_label, str(labels.get(e.action, e.action)),
-             e.object_type, e.object_id, " ".join(e.fields or []), e.path, e.note]
-            for e in qs.iterator(chunk_size=2000))
+    audit.record(
+        Action.EXPORT,
+        request=request,
+        object_type="schools.auditevent",
+        fields=sorted(k for k, v in request.GET.items() if v),
+    )
+    header = [
+        _("When"),
+        _("Person"),
+        _("Action"),
+        _("Record type"),
+        _("Record id"),
+        _("Fields"),
+        _("Page"),
+        _("Note"),
+    ]
+    rows = (
+        [
+            e.at.astimezone(tz).isoformat(timespec="seconds"),
+            e.actor_label,
+            str(labels.get(e.action, e.action)),
+            e.object_type,
+            e.object_id,
+            " ".join(e.fields or []),
+            e.path,
+            e.note,
+        ]
+        for e in qs.iterator(chunk_size=2000)
+    )
     return csv_response(f"audit-log-{timezone.localdate():%Y-%m-%d}.csv", header, rows)

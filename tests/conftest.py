@@ -143,3 +143,59 @@ PERSONAS = ["district_admin", "district_leader", "school_a_admin", "school_b_adm
 def persona(request):
     """Parametrize with indirect=True over PERSONAS to get each persona user."""
     return request.getfixturevalue(request.param)
+
+
+# --- Signing in with the second factor ---------------------------------------------------------
+#
+# Every page of the portal needs a session verified with a second factor (schools/security.py).
+# Decision (issue 4): ``client.force_login(user)`` means "this person is fully signed in": password AND
+# second factor. The autouse fixture below wraps Django's force_login so that it also gives the person a
+# confirmed authenticator and marks the session verified, exactly as the verify page does. Tests that are
+# not about signing in keep their one-line force_login; tests about the second factor sign in with the
+# password only (``login_password_only``, a real POST to the login page) and see the gate.
+# ``login_verified(client, user)`` / the ``verified_client`` fixture say the same thing explicitly.
+
+
+def mark_verified(client, user):
+    """Give ``user`` a confirmed authenticator (if none) and mark the client's session verified with it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def login_verified(client, user):
+    """Sign ``user`` in with both factors (force_login does the same, see above)."""
+    client.force_login(user)
+    return client
+
+
+def login_password_only(client, user, password=DEFAULT_PASSWORD, **extra):
+    """Sign in through the login page with the password only: the session is not verified yet."""
+    response = client.post("/accounts/login/", {"username": user.email, "password": password}, **extra)
+    assert response.status_code == 302, f"login failed for {user.email}: {response.status_code}"
+    return response
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_second_factor(monkeypatch):
+    from django.test.client import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture
+def verified_client(client):
+    """``verified_client(user)`` signs ``user`` in with both factors and returns the test client."""
+    return lambda user: login_verified(client, user)

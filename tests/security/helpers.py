@@ -9,25 +9,37 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def code_for(device: TOTPDevice, ahead: int = 0) -> str:
-    """The code an authenticator app shows now (``ahead=1``: the next one, still accepted, for a second use)."""
+    """The code an app shows now (``ahead=1``: the next one, still accepted, for a second use)."""
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift + ahead):06d}"
 
 
 # Values for route arguments: by name first (regex routes of the admin need the right ones), else by
 # the converter of a path() route. A regex argument with an unknown name fails the walk (see all_urls).
 SAMPLE_KWARGS = {
-    "pk": [1], "object_id": ["1"], "content_type_id": [1], "uidb64": ["MQ"], "token": ["set-password"],
-    "app_label": ["auth", "schools", "otp_totp", "otp_static", "axes", "compliance"], "url": ["anything"],
+    "pk": [1],
+    "object_id": ["1"],
+    "content_type_id": [1],
+    "uidb64": ["MQ"],
+    "token": ["set-password"],
+    "app_label": ["auth", "schools", "otp_totp", "otp_static", "axes", "compliance"],
+    "url": ["anything"],
 }
-BY_CONVERTER = {"IntConverter": 1, "StringConverter": "x", "SlugConverter": "x", "PathConverter": "x",
-                "UUIDConverter": uuid.UUID(int=1)}
+BY_CONVERTER = {
+    "IntConverter": 1,
+    "StringConverter": "x",
+    "SlugConverter": "x",
+    "PathConverter": "x",
+    "UUIDConverter": uuid.UUID(int=1),
+}
 
 
 def _kwargs_of(pattern) -> dict:
     """{argument name: candidate values} of one route."""
     if getattr(pattern, "_route", None) is not None:  # path()
-        return {name: SAMPLE_KWARGS.get(name) or [BY_CONVERTER.get(type(conv).__name__, "x")]
-                for name, conv in pattern.converters.items()}
+        return {
+            name: SAMPLE_KWARGS.get(name) or [BY_CONVERTER.get(type(conv).__name__, "x")]
+            for name, conv in pattern.converters.items()
+        }
     return {name: SAMPLE_KWARGS.get(name, []) for name in pattern.regex.groupindex}
 
 

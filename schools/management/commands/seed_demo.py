@@ -22,6 +22,7 @@ from django.db import transaction
 
 from schools.models import Agency, Building, CalendarDay, District, Membership, School, SchoolYear, Term, User
 from schools.services import nces_import
+from schools.two_factor import enrol_demo_two_factor
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "demo_data"
 DISTRICT_NCES_ID = "2602820"
@@ -147,7 +148,7 @@ def add_personas(ctx: SeedContext) -> None:
         ctx.logins.append((persona.key, persona.email, "; ".join(held) or "no role: sees whom to ask"))
 
 
-STEPS = [import_district, add_buildings, add_school_years, add_agency, add_personas]
+STEPS = [import_district, add_buildings, add_school_years, add_agency, add_personas, enrol_demo_two_factor]
 
 
 # --- the calendar -----------------------------------------------------------------------------
