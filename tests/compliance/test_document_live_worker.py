@@ -1,0 +1,42 @@
+"""A real Celery worker (another process, over Redis, on the test database) renders a requested PDF."""
+
+import io
+import os
+
+import pikepdf
+import pypdf
+import pytest
+
+from compliance import services
+from compliance.models import GeneratedDocument
+
+pytestmark = [pytest.mark.live_worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_worker_renders_a_requested_school_profile_end_to_end(live_worker, world, school_a_admin,
+                                                                  monkeypatch):
+    # This process must never render: only the worker may.
+    monkeypatch.setattr(services, "document_render", lambda **kwargs: pytest.fail("rendered in the test process"))
+    world.school_a.nces_id = "261234567891"
+    world.school_a.save()
+    document = services.document_request(kind="school_profile", school=world.school_a, district=world.district,
+                                         school_year=world.year, by=school_a_admin)
+    live_worker.wait_for(
+        lambda: GeneratedDocument.objects.get(pk=document.pk).status in {"ready", "failed"}, timeout=60,
+        message="the worker did not finish the render")
+    document.refresh_from_db()
+    try:
+        assert document.status == GeneratedDocument.Status.READY, document.error
+        host, pid = document.rendered_by.rsplit(":", 1)
+        assert int(pid) == live_worker.pid and int(pid) != os.getpid()
+        assert document.progress == 100 and document.attempts == 1
+        data = document.file.read()
+        text = pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+        assert "School A" in text and "261234567891" in text and "Ann Arbor Public Schools" in text
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            assert "/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked)
+            assert str(pdf.Root.Lang).startswith("en")
+            assert str(pdf.docinfo.Title) == "School profile: School A, 2026-27"
+    finally:
+        if document.file:
+            document.file.delete(save=False)
