@@ -5,17 +5,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from schools import audit, permissions
+from schools import permissions
 from schools.crud import get_scoped_or_404, require_action, require_any
 from schools.csv_export import csv_response
-from schools.models import AuditEvent, School, SchoolYear
+from schools.models import School, SchoolYear
+from schools.uploads import serve_file
 from schools.views import PortalFilterSet
 
 from . import dashboard, documents, services
@@ -168,15 +169,7 @@ def document_download(request, pk):
     require_action(request, document, "download")
     if document.status != GeneratedDocument.Status.READY or not document.file:
         raise Http404(_("This document is not ready."))
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The file of this document is missing; request it again.")) from None
-    audit.record(AuditEvent.Action.DOWNLOAD, request=request, obj=document)
-    response = FileResponse(handle, as_attachment=True, filename=services.file_name_for(document),
-                            content_type="application/pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_file(request, document.file, services.file_name_for(document), document, action="download")
 
 
 @login_required

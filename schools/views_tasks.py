@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _l
 from . import audit, followups
 from .crud import get_scoped_or_404
 from .models import AuditEvent
+from .uploads import DOCUMENTS, IMAGE_TYPES, SafeFileField
 
 
 class TaskFilterForm(forms.Form):
@@ -32,15 +33,19 @@ class TaskFilterForm(forms.Form):
 
 
 class DoneForm(forms.Form):
-    evidence_note = forms.CharField(
-        label=_l("What was done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_l("A sentence or two kept as evidence: what was done, by whom, where the proof is."))
+    """The evidence that closes a task: a note, a file (a photo, a signed PDF), or both."""
 
-    def clean_evidence_note(self):
-        note = self.cleaned_data["evidence_note"].strip()
-        if len(note) < 3:
-            raise forms.ValidationError(_("Say briefly what was done."))
-        return note
+    evidence_note = forms.CharField(
+        label=_l("What was done"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_l("A sentence or two kept as evidence: what was done, by whom, where the proof is."))
+    evidence_file = SafeFileField(label=_l("Evidence file"), required=False, kinds=frozenset(IMAGE_TYPES) | DOCUMENTS)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["evidence_note"] = (cleaned.get("evidence_note") or "").strip()
+        if not cleaned["evidence_note"] and not cleaned.get("evidence_file") and not self.errors:
+            self.add_error("evidence_note", _("Say briefly what was done, or attach the evidence."))
+        return cleaned
 
 
 @login_required
@@ -81,15 +86,20 @@ def task_done(request, key, pk):
     if row.is_done:
         messages.info(request, _("This task was already marked done."))
         return HttpResponseRedirect(reverse("schools:my-tasks"))
-    form = DoneForm(request.POST or None)
+    form = DoneForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             # Locked, so two people closing the same task at once leave one "done by".
             row = provider.model.objects.select_for_update().get(pk=row.pk)
             if not row.is_done:
+                evidence = form.cleaned_data["evidence_file"]
                 row.mark_done(by=request.user, note=form.cleaned_data["evidence_note"])
-                audit.record(AuditEvent.Action.UPDATE, request=request, obj=row,
-                             fields=["done_at", "done_by", "evidence_note"])
+                fields = ["done_at", "done_by", "evidence_note"]
+                if evidence:
+                    row.evidence_file.save(evidence.name, evidence, save=False)
+                    row.save(update_fields=["evidence_file"])
+                    fields.append("evidence_file")
+                audit.record(AuditEvent.Action.UPDATE, request=request, obj=row, fields=fields)
         messages.success(request, _("Marked done: %(title)s") % {"title": row.title})
         return HttpResponseRedirect(reverse("schools:my-tasks"))
     return render(request, "schools/task_done.html", {

@@ -172,8 +172,9 @@ def test_each_download_streams_the_pdf_safely_and_leaves_an_audit_row(client, di
         response = client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"] == (
-            f'attachment; filename="school-profile-school-a-{ready_document.pk}.pdf"')
+        name = f"school-profile-school-a-{ready_document.pk}.pdf"
+        assert response["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
+        assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Cache-Control"] == "private, no-store"
         assert b"".join(response.streaming_content).startswith(b"%PDF")
     events = AuditEvent.objects.filter(action="download", object_type="compliance.generateddocument",

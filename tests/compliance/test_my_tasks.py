@@ -1,6 +1,7 @@
 """My tasks (schools/followups.py, schools/views_tasks.py), proven with the test-only FakeFollowUp."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
@@ -121,7 +122,37 @@ def test_marking_done_needs_an_evidence_note(client, school_a_staff, world):
     client.force_login(school_a_staff)
     response = client.post(done_url(row), {"evidence_note": "  "})
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Say briefly what was done, or attach the evidence." in response.content.decode()
+    row.refresh_from_db()
+    assert not row.is_done
+
+
+def test_a_photo_alone_is_evidence_enough(client, school_a_staff, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    row = task(world.school_a, school_a_staff, "Photograph the repaired door", -1)
+    client.force_login(school_a_staff)
+    photo = SimpleUploadedFile("door photo.png", buffer.getvalue(), content_type="image/png")
+    assert client.post(done_url(row), {"evidence_note": "", "evidence_file": photo}).status_code == 302
+    row.refresh_from_db()
+    assert row.is_done and row.evidence_file.name.endswith(".png")
+    assert "door photo" not in row.evidence_file.name  # stored under a generated name
+    event = AuditEvent.objects.get(action="update", object_id=str(row.pk))
+    assert "evidence_file" in event.fields
+
+
+def test_a_file_the_upload_gate_refuses_is_an_error_on_the_field(client, school_a_staff, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    row = task(world.school_a, school_a_staff, "Post the map", -1)
+    client.force_login(school_a_staff)
+    page = SimpleUploadedFile("map.html", b"<html><script>alert(1)</script></html>", content_type="text/html")
+    response = client.post(done_url(row), {"evidence_note": "Posted", "evidence_file": page})
+    assert response.status_code == 400
     row.refresh_from_db()
     assert not row.is_done
 
