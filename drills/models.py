@@ -607,8 +607,9 @@ class Drill(models.Model):
 
     @property
     def is_superseded(self) -> bool:
+        """Replaced by a saved correction (an unsaved correction draft does not count)."""
         try:
-            return self.corrected_by is not None
+            return self.corrected_by.pk is not None
         except Drill.DoesNotExist:
             return False
 

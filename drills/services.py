@@ -60,7 +60,7 @@ def drill_correct(*, form, by) -> Drill:
     entry of a chain: the one-to-one link refuses a second correction of the same entry.
     """
     correction = form.instance
-    original = correction.corrects
+    original = Drill.objects.select_related("corrected_by").get(pk=correction.corrects_id)
     if not original.is_locked:
         raise ValidationError(_("This entry is not signed yet: edit it instead of correcting it."))
     if original.is_superseded:
