@@ -62,7 +62,8 @@ def enqueue_render(document_id: int) -> None:
 
     def send():
         try:
-            document_render.delay(document_id)
+            # No publish retries: against a hung broker each costs the socket timeout. The sweep is the retry.
+            document_render.apply_async((document_id,), retry=False)
         except Exception:
             logger.exception("Could not enqueue the render of document %s; the sweep will retry", document_id)
 

@@ -1,14 +1,19 @@
 """A real Celery worker (another process, over Redis, on the test database) renders a requested PDF."""
 
+import datetime as dt
 import io
 import os
+import time
 
 import pikepdf
 import pypdf
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from compliance import services
 from compliance.models import GeneratedDocument
+from tests.live_worker import hung_broker
 
 pytestmark = [pytest.mark.live_worker, pytest.mark.django_db(transaction=True)]
 
@@ -40,3 +45,26 @@ def test_the_worker_renders_a_requested_school_profile_end_to_end(live_worker, w
     finally:
         if document.file:
             document.file.delete(save=False)
+
+
+def test_a_request_returns_quickly_when_the_broker_hangs_and_the_sweep_renders_it_later(live_worker, client,
+                                                                                      world, school_a_admin):
+    client.force_login(school_a_admin)
+    with hung_broker() as url, live_worker.web_broker(url):
+        started = time.monotonic()
+        response = client.post(reverse("compliance:document-request"),
+                               {"kind": "school_profile", "school": world.school_a.pk})
+        elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert elapsed < 5, f"the request took {elapsed:.1f}s with a hung broker"
+    document = GeneratedDocument.objects.get()
+    assert document.status == GeneratedDocument.Status.QUEUED
+    # The broker is back: the sweep finds the document waiting too long and the worker renders it.
+    GeneratedDocument.objects.filter(pk=document.pk).update(
+        queued_at=timezone.now() - services.REQUEUE_AFTER - dt.timedelta(seconds=1))
+    assert services.document_sweep()["requeued"] == 1
+    live_worker.wait_for(lambda: GeneratedDocument.objects.get(pk=document.pk).status == "ready", timeout=60,
+                         message="the worker did not render the swept document")
+    document.refresh_from_db()
+    assert document.attempts == 1
+    document.file.delete(save=False)

@@ -56,7 +56,7 @@ def test_a_broker_failure_at_enqueue_keeps_the_request_and_is_logged(client, sch
     def down(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(document_render, "delay", down)
+    monkeypatch.setattr(document_render, "apply_async", down)
     client.force_login(school_a_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("compliance:document-request"),
