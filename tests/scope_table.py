@@ -33,6 +33,8 @@ What ``ok`` / ``denied`` / ``redirect`` / ``others`` mean:
 
 - ``ok``: personas (names from ``PERSONAS``) that get 200 (for ``obj``: when the record is in their scope);
 - ``denied``: personas that get 403; ``redirect``: personas that get a redirect (not to the login page);
+- the sets may overlap: ``ok`` wins, then ``redirect``, then ``denied``, so
+  ``obj(make_drill, ok=SCHOOL_EDITORS, denied=DRILL_VIEWERS)`` reads "editors 200, other viewers 403";
 - ``others``: the status for every persona not named (``page``: 403 by default; ``obj``: 404 by default,
   i.e. "not even visible"; use ``others=403`` for edit pages of records everybody in scope can see).
 - ``no_membership`` stands for every person with nothing to see (no membership, ended membership,
@@ -59,10 +61,12 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 
 from compliance.models import GeneratedDocument
+from drills.models import DrillKind
 from schools.models import AuditEvent, CalendarDay, Membership, Notification, SchoolYear, Term
 from tests.testapp.models import FakeFollowUp
 
 from .conftest import PERSONAS
+from .drills.factories import RequirementFactory, planned
 from .factories import AgencyFactory, BuildingFactory, MembershipFactory, UserFactory
 
 # --- Persona groups ------------------------------------------------------------------------------
@@ -72,8 +76,9 @@ MEMBERS = EVERYONE - {"no_membership"}
 DISTRICT_ADMIN = frozenset({"district_admin"})
 SCHOOL_ADMINS = frozenset({"school_a_admin", "school_b_admin"})
 SCHOOL_EDITORS = DISTRICT_ADMIN | SCHOOL_ADMINS
-# Who reads, requests and downloads generated documents (compliance/apps.py).
+# Who reads, requests and downloads generated documents (compliance/apps.py), exports drill logs (drills).
 DOCUMENT_READERS = frozenset({"district_admin", "district_leader"}) | SCHOOL_ADMINS
+DRILL_VIEWERS = MEMBERS - {"tip_triage"}  # tip triage has nothing in drills (drills/apps.py)
 
 
 # --- Entry shapes ---------------------------------------------------------------------------------
@@ -94,10 +99,10 @@ class Entry:
         """The status for a persona in whose scope the record (if any) lies; 302 means a redirect."""
         if persona in self.ok:
             return 200
-        if persona in self.denied:
-            return 403
         if persona in self.redirect:
             return 302
+        if persona in self.denied:
+            return 403
         return self.others
 
 
@@ -106,7 +111,9 @@ def page(ok=EVERYONE, denied=(), redirect=(), others=403, kwargs=None) -> Entry:
                  kwargs=kwargs)
 
 
-def obj(make, ok=MEMBERS, denied=(), redirect=(), others=404, kwargs=None, via=None) -> Entry:
+def obj(make, ok=None, denied=(), redirect=(), others=404, kwargs=None, via=None) -> Entry:
+    if ok is None:  # by default everyone who can see the record may open the page, unless redirected
+        ok = () if redirect else MEMBERS
     return Entry(make=make, ok=frozenset(ok), denied=frozenset(denied), redirect=frozenset(redirect),
                  others=others, kwargs=kwargs, via=via)
 
@@ -195,6 +202,19 @@ def make_document(world, school):
     return document
 
 
+def make_drill(world, school):
+    return planned(school, dt.date(2026, 10, 1 + next(_seq) % 28))
+
+
+def make_drill_requirement(world, school):
+    return RequirementFactory(district=school.district, title=f"Fire drills of {school.district}")
+
+
+def make_drill_kind(world, school):
+    n = next(_seq)
+    return DrillKind.objects.create(district=school.district, code=f"walk-{n}", name=f"Bus drill {n}")
+
+
 def via_membership(user):
     return user.memberships.get()
 
@@ -215,6 +235,7 @@ PUBLIC = {
     "csp-report": "browsers POST CSP violation reports without a session; logged, nothing stored",
     "schools:invite-accept": "the invited person chooses a password from the emailed, token-checked link",
     "schools:invite-accepted": "the 'password chosen' notice after accepting an invitation",
+    "drills:calendar-ics": "calendar apps fetch the feed with its secret address, without a session",
 }
 
 # --- The table ------------------------------------------------------------------------------------
@@ -297,4 +318,29 @@ TABLE: dict[str, Entry] = {
     "compliance:document-progress": obj(make_document, ok=DOCUMENT_READERS),
     "compliance:document-download": obj(make_document, ok=DOCUMENT_READERS),
     "compliance:document-retry": post_only(make_document),
+    # drills/
+    "drills:drill-list": page(),
+    "drills:drill-create": page(ok=SCHOOL_EDITORS),
+    "drills:drill-detail": obj(make_drill, ok=DRILL_VIEWERS),
+    "drills:drill-update": obj(make_drill, ok=SCHOOL_EDITORS, denied=DRILL_VIEWERS),
+    "drills:drill-delete": obj(make_drill, ok=DISTRICT_ADMIN, denied=DRILL_VIEWERS),
+    "drills:drill-record": obj(make_drill, ok=SCHOOL_EDITORS, denied=DRILL_VIEWERS),
+    "drills:drill-sign": obj(make_drill, ok=SCHOOL_EDITORS, denied=DRILL_VIEWERS),
+    "drills:drill-countersign": obj(make_drill, ok={"sro_two_schools"}, denied=DRILL_VIEWERS),
+    "drills:drill-correct": obj(make_drill, redirect=SCHOOL_EDITORS, denied=DRILL_VIEWERS),  # unsigned: edit it
+    "drills:drill-cancel": post_only(make_drill),
+    "drills:drill-after-action": obj(make_drill, ok=DRILL_VIEWERS),
+    "drills:compliance": page(ok=DRILL_VIEWERS),
+    "drills:compliance-school": obj(make_school, ok=DRILL_VIEWERS, others=403),
+    "drills:drill-export": obj(make_school, ok=DOCUMENT_READERS, others=403),
+    "drills:drillrequirement-list": page(),
+    "drills:drillrequirement-create": page(ok=DISTRICT_ADMIN),
+    "drills:drillrequirement-detail": obj(make_drill_requirement, ok=DRILL_VIEWERS),
+    "drills:drillrequirement-update": obj(make_drill_requirement, ok=DISTRICT_ADMIN, denied=DRILL_VIEWERS),
+    "drills:drillrequirement-delete": obj(make_drill_requirement, ok=DISTRICT_ADMIN, denied=DRILL_VIEWERS),
+    "drills:drillkind-list": page(),
+    "drills:drillkind-create": page(ok=DISTRICT_ADMIN),
+    "drills:drillkind-detail": obj(make_drill_kind, ok=DRILL_VIEWERS),
+    "drills:drillkind-update": obj(make_drill_kind, ok=DISTRICT_ADMIN, denied=DRILL_VIEWERS),
+    "drills:calendar-feed": page(ok=DRILL_VIEWERS),
 }

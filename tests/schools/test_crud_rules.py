@@ -322,8 +322,13 @@ def test_an_inconsistent_membership_is_a_form_error(client, district_admin, worl
 
 def test_a_staff_account_that_is_not_a_superuser_is_refused_the_django_admin(client, world):
     staff = UserFactory(is_staff=True)
-    client.force_login(staff)
-    response = client.get("/operator/")
-    assert response.status_code in (302, 403)
-    assert "Operations" not in response.content.decode()
+    client.force_login(staff)  # password and second factor: only the superuser flag is missing
+    response = client.get("/operator/", follow=True)
+    assert response.status_code == 403
+    assert response.redirect_chain[0][0].startswith("/operator/login/")
+
+
+def test_a_verified_superuser_gets_into_the_django_admin(client, superuser):
+    client.force_login(superuser)
+    assert client.get("/operator/").status_code == 200
 

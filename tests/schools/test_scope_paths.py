@@ -14,6 +14,8 @@ REFERENCE_DATA = {
     "schools.sentreminder": "the reminder ledger is operator data, never listed to district staff",
     "schools.usersession": "a person's sessions are read only through their own account pages "
                            "(and a district admin's user page, via the user)",
+    "drills.calendarfeedtoken": "a person's own calendar feed secret: read by its owner's page and by the "
+                                "secret itself, never listed",
 }
 
 
