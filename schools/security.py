@@ -493,6 +493,9 @@ class PortalAdminSite(admin.AdminSite):
 
     def login(self, request, extra_context=None):
         """Anonymous: the portal login (password, then second factor). Signed in but not an operator: 403."""
+        index = reverse("admin:index", current_app=self.name)
+        if self.has_permission(request):
+            return HttpResponseRedirect(index)
         if request.user.is_authenticated:
             from . import audit
             from .models import AuditEvent
@@ -504,5 +507,7 @@ class PortalAdminSite(admin.AdminSite):
                 note="Django admin: not an operator",
             )
             raise PermissionDenied(_("The operations admin is for system operators only."))
-        next_url = request.GET.get(REDIRECT_FIELD_NAME, reverse("admin:index", current_app=self.name))
+        next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = index
         return redirect_to_login(next_url, reverse(settings.LOGIN_URL))

@@ -17,7 +17,7 @@ from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -79,7 +79,7 @@ def two_factor_setup(request):
                 note="authenticator replaced" if replacing else "authenticator set up",
             )
             next_url = _next_url(request)
-            return HttpResponseRedirect(f"{reverse('account:backup-codes')}?next={next_url}")
+            return HttpResponseRedirect(f"{reverse('account:backup-codes')}?{urlencode({'next': next_url})}")
         form.add_error(
             "code", _("That code did not match. Check the time on your phone and try the newest code.")
         )

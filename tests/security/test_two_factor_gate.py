@@ -90,6 +90,7 @@ def test_a_verified_session_opens_pages(client, district_admin):
 def test_a_verified_superuser_opens_the_admin(client, superuser):
     client.force_login(superuser)
     assert client.get("/operator/").status_code == 200
+    assert client.get("/operator/login/")["Location"] == "/operator/"
 
 
 def test_a_superuser_with_only_a_password_is_sent_to_enrolment(client, superuser):
