@@ -79,23 +79,23 @@ def log_in(page, user, password=DEFAULT_PASSWORD, on_page=None):
     _visit(page, on_page)
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
     if "/two-factor/setup/" in page.url:
         _visit(page, on_page)
         secret = page.locator(".otp-secret").inner_text()
         key = base64.b32decode(_pad(re.sub(r"\s+", "", secret).upper()))
         page.get_by_role("textbox", name="Code").fill(f"{totp(key):06d}")
-        page.get_by_role("button", name="Confirm").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Confirm").click()
         _visit(page, on_page)
-        page.get_by_role("link", name="I have saved my codes").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("link", name="I have saved my codes").click()
     elif "/two-factor/verify/" in page.url:
         _visit(page, on_page)
         page.get_by_role("textbox", name="Code").fill(code_now(TOTPDevice.objects.get(user=user, confirmed=True)))
-        page.get_by_role("button", name="Continue").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Continue").click()
     assert "/accounts/login/" not in page.url and "/two-factor/" not in page.url, (
         f"{user.email} is not signed in: still on {page.url}"
     )

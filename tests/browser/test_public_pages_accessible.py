@@ -13,8 +13,8 @@ pytestmark = pytest.mark.browser
 
 
 def submit(walk, button):
-    walk.page.get_by_role("button", name=button).click()
-    walk.page.wait_for_load_state()
+    with walk.page.expect_navigation():
+        walk.page.get_by_role("button", name=button).click()
     walk.check()
 
 
