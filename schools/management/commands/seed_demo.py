@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from drills.demo import add_demo_drills
 from schools.models import Agency, Building, CalendarDay, District, Membership, School, SchoolYear, Term, User
 from schools.services import nces_import
 from schools.two_factor import enrol_demo_two_factor
@@ -149,6 +150,7 @@ def add_personas(ctx: SeedContext) -> None:
 
 
 STEPS = [import_district, add_buildings, add_school_years, add_agency, add_personas, enrol_demo_two_factor]
+STEPS.append(add_demo_drills)  # drills/: a year of drills, reviews and follow-ups (issue 5)
 
 
 # --- the calendar -----------------------------------------------------------------------------
