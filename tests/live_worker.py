@@ -202,6 +202,10 @@ class LiveWorker:
     def purge(self) -> None:
         self._redis().delete(self.queue)
 
+    def forget_queue(self) -> None:
+        """Remove the session's queue and its exchange bindings from Redis (they are unique per session)."""
+        self._redis().delete(self.queue, f"_kombu.binding.{self.queue}", f"_kombu.binding_permanent.{self.queue}")
+
     def clear_emails(self) -> None:
         for path in self.mail_dir.glob("*"):
             path.unlink()
@@ -282,7 +286,7 @@ def live_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     finally:
         _stop(process)
         with contextlib.suppress(Exception):
-            worker.purge()
+            worker.forget_queue()
 
 
 @pytest.fixture
