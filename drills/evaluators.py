@@ -16,15 +16,16 @@ import bisect
 import dataclasses
 import datetime as dt
 from collections import defaultdict
+from functools import cached_property
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from compliance.registry import Result, Status
-from schools.models import School, Term, instructional_days_by_school
+from schools.models import CalendarDay, School, Term, instructional_days_by_school
 
 from .models import Drill, DrillRequirement
 from .windows import Window, YearCalendar, short, windows_for
@@ -45,24 +46,50 @@ class WindowResult:
 
 @dataclasses.dataclass
 class RequirementResult:
+    """One requirement at one school. The words (reason, next step) are worked out only when read: the
+    daily reminder pass over thousands of schools needs the statuses alone."""
+
     requirement: DrillRequirement
     status: Status
-    reason: str
-    next_step: str
     windows: list[WindowResult]
+    as_of: dt.date | None = None
+    fixed_reason: str = ""  # for rows without windows (not applicable)
+
+    @cached_property
+    def reason(self) -> str:
+        if not self.windows:
+            return self.fixed_reason
+        reason = window_reason(pick_reason_window(self.windows, self.status, self.as_of), self.requirement)
+        missed = sum(1 for r in self.windows if r.status == Status.NOT_MET)
+        if missed > 1:
+            reason += " " + _("(%(n)s windows missed this year)") % {"n": missed}
+        return reason
+
+    @cached_property
+    def next_step(self) -> str:
+        return next_step(self.windows, self.requirement, self.as_of) if self.windows else ""
 
 
 @dataclasses.dataclass
 class SchoolCalendar:
-    """One school's compliance calendar for one school year, as of a day."""
+    """One school's compliance calendar for one school year, as of a day: its worst requirement and why."""
 
     school: School
     school_year: object
     as_of: dt.date
     rows: list[RequirementResult]
     status: Status
-    reason: str
-    next_step: str
+    worst: RequirementResult | None = None
+    fixed_reason: str = ""
+
+    @cached_property
+    def reason(self) -> str:
+        return capfirst(self.worst.reason) if self.worst is not None else self.fixed_reason
+
+    @cached_property
+    def next_step(self) -> str:
+        ranked = sorted((r for r in self.rows if r.status != Status.NOT_APPLICABLE), key=lambda r: -SEVERITY[r.status])
+        return next((r.next_step for r in ranked if r.next_step), "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,20 +182,13 @@ def evaluate_requirement(requirement, windows, dates, planned, as_of) -> Require
             bisect.bisect_left(planned, max(window.start, as_of)),
             bisect.bisect_right(planned, window.end),
         )
-        results.append(
-            WindowResult(window, count, planned[lo:hi], window_status(count, requirement, window, as_of))
-        )
+        results.append(WindowResult(window, count, planned[lo:hi], window_status(count, requirement, window, as_of)))
     status = max((r.status for r in results), key=SEVERITY.__getitem__)
-    shown = pick_reason_window(results, status, as_of)
-    reason = window_reason(shown, requirement)
-    missed = sum(1 for r in results if r.status == Status.NOT_MET)
-    if missed > 1:
-        reason += " " + _("(%(n)s windows missed this year)") % {"n": missed}
-    return RequirementResult(requirement, status, reason, next_step(results, requirement, as_of), results)
+    return RequirementResult(requirement, status, results, as_of)
 
 
 def not_applicable(requirement, reason: str) -> RequirementResult:
-    return RequirementResult(requirement, Status.NOT_APPLICABLE, reason, "", [])
+    return RequirementResult(requirement, Status.NOT_APPLICABLE, [], fixed_reason=reason)
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,7 +208,11 @@ def requirements_for_year(district, school_year) -> list[DrillRequirement]:
 
 
 def drill_dates(school_ids, kind_ids, school_year, tz, as_of):
-    """Sorted local dates of counted drills and of planned ones, per (school, kind): one query."""
+    """Sorted local dates of counted drills and of planned ones, per (school, kind): one query.
+
+    The database turns each time into the district's local date (held: when it started; planned: when
+    it is planned), so thousands of schools cost no time-zone arithmetic here.
+    """
     start = dt.datetime.combine(school_year.starts_on, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(school_year.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     rows = (
@@ -197,16 +221,16 @@ def drill_dates(school_ids, kind_ids, school_year, tz, as_of):
             Q(status=Drill.Status.COMPLETED, actual_start__gte=start, actual_start__lt=end)
             | Q(status=Drill.Status.PLANNED, planned_start__gte=start, planned_start__lt=end)
         )
-        .values_list("school_id", "kind_id", "status", "actual_start", "planned_start")
+        .annotate(day=TruncDate(Coalesce("actual_start", "planned_start"), tzinfo=tz))
+        .order_by()  # no sort: the dates are sorted per school and kind in Python
+        .values_list("school_id", "kind_id", "status", "day")
     )
     held, planned = defaultdict(list), defaultdict(list)
-    for school_id, kind_id, status, actual, planned_at in rows:
+    for school_id, kind_id, status, day in rows:
         if status == Drill.Status.COMPLETED:
-            held[school_id, kind_id].append(timezone.localtime(actual, tz).date())
-        else:
-            day = timezone.localtime(planned_at, tz).date()
-            if day >= as_of:
-                planned[school_id, kind_id].append(day)
+            held[school_id, kind_id].append(day)
+        elif day >= as_of:
+            planned[school_id, kind_id].append(day)
     return held, planned
 
 
@@ -217,49 +241,68 @@ def _merged(table, school_id, kind_ids) -> list[dt.date]:
     return sorted(dates)
 
 
+def days_by_school(school_year, school_ids) -> dict[int, tuple]:
+    """Instructional days per school; schools without days of their own share the district's tuple."""
+    own = set(
+        CalendarDay.objects.filter(school_year=school_year, school_id__in=school_ids)
+        .values_list("school_id", flat=True)
+        .distinct()
+    )
+    table = instructional_days_by_school(school_year, [*own, NO_SCHOOL])
+    shared = tuple(table[NO_SCHOOL])
+    return {sid: tuple(table[sid]) if sid in own else shared for sid in school_ids}
+
+
+NO_SCHOOL = 0  # no school has this id: its instructional days are the district's
+
+
 def compliance_calendars(schools, school_year, as_of: dt.date) -> dict[int, SchoolCalendar]:
-    """Every school's calendar for the year, in a fixed number of queries (six) whatever their number."""
+    """Every school's calendar for the year, in a fixed number of queries (seven) whatever their number."""
     schools = list(schools)
     if not schools:
         return {}
     district = school_year.district
     requirements = requirements_for_year(district, school_year)
-    kinds_of = {r.pk: sorted(k.pk for k in r.kinds.all()) for r in requirements}
-    terms = [
-        (t.name, t.starts_on, t.ends_on)
-        for t in Term.objects.filter(school_year=school_year).order_by("starts_on")
-    ]
+    kinds_of = {r.pk: tuple(sorted(k.pk for k in r.kinds.all())) for r in requirements}
+    terms = tuple(
+        (t.name, t.starts_on, t.ends_on) for t in Term.objects.filter(school_year=school_year).order_by("starts_on")
+    )
     school_ids = [s.pk for s in schools]
-    days_by_school = instructional_days_by_school(school_year, school_ids)
+    days_of = days_by_school(school_year, school_ids)
     all_kinds = sorted({k for ks in kinds_of.values() for k in ks})
     held, planned = drill_dates(school_ids, all_kinds, school_year, district.tz, as_of)
 
+    # Windows depend on the rule and the calendar only: built once per distinct calendar (most schools
+    # share the district's), keyed by the identity of its days tuple.
     windows_cache: dict = {}
     calendars = {}
     for school in schools:
-        days = tuple(days_by_school[school.pk])
-        cal = YearCalendar(
-            school_year.starts_on,
-            school_year.ends_on,
-            school_year.first_instructional_day,
-            school_year.last_instructional_day,
-            days,
-            terms,
-        )
+        days = days_of[school.pk]
+        dates_cache: dict = {}  # rules counting the same kinds share their merged dates
         rows = []
         for requirement in requirements:
-            key = (requirement.pk, days)
+            key = (requirement.pk, id(days))
             if key not in windows_cache:
+                cal = YearCalendar(
+                    school_year.starts_on,
+                    school_year.ends_on,
+                    school_year.first_instructional_day,
+                    school_year.last_instructional_day,
+                    days,
+                    terms,
+                )
                 windows_cache[key] = windows_for(requirement, cal)
-            windows = windows_cache[key]
-            row = _row(requirement, school, windows, kinds_of[requirement.pk], held, planned, as_of)
+            kind_ids = kinds_of[requirement.pk]
+            if kind_ids not in dates_cache:
+                dates_cache[kind_ids] = (_merged(held, school.pk, kind_ids), _merged(planned, school.pk, kind_ids))
+            row = _row(requirement, school, windows_cache[key], dates_cache[kind_ids], as_of)
             if row is not None:
                 rows.append(row)
         calendars[school.pk] = _school_calendar(school, school_year, as_of, rows)
     return calendars
 
 
-def _row(requirement, school, windows, kind_ids, held, planned, as_of):
+def _row(requirement, school, windows, dates, as_of):
     every_window, judged = windows
     if not judged:
         # Another version of the rule judges this year's windows: nothing to show for this one. A rule with
@@ -267,37 +310,40 @@ def _row(requirement, school, windows, kind_ids, held, planned, as_of):
         return (
             None
             if every_window
-            else not_applicable(
-                requirement, _("No window of this rule falls in this school year's calendar.")
-            )
+            else not_applicable(requirement, _("No window of this rule falls in this school year's calendar."))
         )
     if not requirement.applies_to_level(school.level):
         levels = ", ".join(str(School.Level(level).label) for level in requirement.levels)
         return not_applicable(requirement, _("Applies to %(levels)s schools only.") % {"levels": levels})
-    return evaluate_requirement(
-        requirement, judged, _merged(held, school.pk, kind_ids), _merged(planned, school.pk, kind_ids), as_of
-    )
+    held, planned = dates
+    return evaluate_requirement(requirement, judged, held, planned, as_of)
 
 
 def _school_calendar(school, school_year, as_of, rows) -> SchoolCalendar:
     applicable = [r for r in rows if r.status != Status.NOT_APPLICABLE]
     if not applicable:
-        reason = (
-            _(
+        if rows:
+            return SchoolCalendar(
+                school,
+                school_year,
+                as_of,
+                rows,
+                Status.NOT_APPLICABLE,
+                fixed_reason=_("No drill requirement applies to this school."),
+            )
+        return SchoolCalendar(
+            school,
+            school_year,
+            as_of,
+            rows,
+            Status.NOT_TRACKED,
+            fixed_reason=_(
                 "No drill requirement applies to this school yet. A district administrator can add the "
                 "district's own requirements."
-            )
-            if not rows
-            else _("No drill requirement applies to this school.")
+            ),
         )
-        status = Status.NOT_TRACKED if not rows else Status.NOT_APPLICABLE
-        return SchoolCalendar(school, school_year, as_of, rows, status, reason, "")
     worst = max(applicable, key=lambda r: SEVERITY[r.status])
-    next_steps = [r.next_step for r in sorted(applicable, key=lambda r: -SEVERITY[r.status]) if r.next_step]
-    reason = capfirst(worst.reason)
-    return SchoolCalendar(
-        school, school_year, as_of, rows, worst.status, reason, next_steps[0] if next_steps else ""
-    )
+    return SchoolCalendar(school, school_year, as_of, rows, worst.status, worst)
 
 
 # --------------------------------------------------------------------------------------------

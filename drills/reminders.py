@@ -17,12 +17,14 @@ that will not go out. Lines say which school and when, never what the record hol
 
 import dataclasses
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from compliance.registry import Status
@@ -50,8 +52,21 @@ class Reminder:
         return (self.recipient_id, self.kind, self.subject, self.milestone_date.isoformat())
 
 
-def day(value: dt.date) -> str:
+@functools.lru_cache(maxsize=512)
+def _day(value: dt.date, language: str) -> str:
     return date_format(value, "D j M")
+
+
+def url_for(name: str):
+    """A fast maker of ``name``'s URL for an id (reversed once: a pass builds thousands of links)."""
+    marker = 987654321
+    pattern = reverse(name, args=[marker])
+    return lambda pk: pattern.replace(str(marker), str(pk))
+
+
+def day(value: dt.date) -> str:
+    """ "Thu 15 Oct" in the active language (cached: a pass over a district formats the same few dates)."""
+    return _day(value, get_language())
 
 
 # --------------------------------------------------------------------------------------------
@@ -79,9 +94,10 @@ def upcoming_drills(district, today, admins) -> list[Reminder]:
     drills = (
         Drill.objects.planned()
         .filter(school__district=district, school__is_active=True, planned_start__gte=start, planned_start__lt=end)
+        .order_by()
         .values_list("pk", "school_id", "school__name", "planned_start")
     )
-    reminders = []
+    reminders, link_to = [], url_for("drills:drill-detail")
     for pk, school_id, school_name, planned_start in drills:
         local = timezone.localtime(planned_start, tz)
         text = _("A drill is planned at %(school)s on %(day)s at %(time)s.") % {
@@ -89,7 +105,7 @@ def upcoming_drills(district, today, admins) -> list[Reminder]:
             "day": day(local.date()),
             "time": local.strftime("%H:%M"),
         }
-        link = reverse("drills:drill-detail", args=[pk])
+        link = link_to(pk)
         reminders += [
             Reminder(user_id, "drills.upcoming", f"drills.drill:{pk}", local.date(), text, link)
             for user_id in admins.get(school_id, ())
@@ -104,7 +120,7 @@ def at_risk_requirements(district, today, admins) -> list[Reminder]:
     if year is None:
         return []
     schools = district.schools.filter(is_active=True, pk__in=list(admins))
-    reminders = []
+    reminders, link_to = [], url_for("drills:compliance-school")
     for school_id, calendar in compliance_calendars(schools, year, today).items():
         for row in calendar.rows:
             if row.status != Status.AT_RISK:
@@ -114,7 +130,7 @@ def at_risk_requirements(district, today, admins) -> list[Reminder]:
                 "school": calendar.school.name,
                 "day": day(closing),
             }
-            link = reverse("drills:compliance-school", kwargs={"school_id": school_id}) + f"?year={year.pk}"
+            link = link_to(school_id) + f"?year={year.pk}"
             subject = f"drills.requirement:{row.requirement.pk}:school:{school_id}"
             reminders += [
                 Reminder(user_id, "drills.at_risk", subject, closing, text, link)
@@ -136,7 +152,7 @@ def overdue_items(district, today, admins) -> list[Reminder]:
             "after_action__drill__school__name",
         )
     )
-    reminders = []
+    reminders, my_tasks, link_to = [], reverse("schools:my-tasks"), url_for("drills:drill-after-action")
     for pk, owner_id, due_on, drill_id, school_id, school_name in items:
         subject = f"drills.improvementitem:{pk}"
         reminders.append(
@@ -147,7 +163,7 @@ def overdue_items(district, today, admins) -> list[Reminder]:
                 due_on,
                 _("A drill follow-up of yours at %(school)s was due on %(day)s.")
                 % {"school": school_name, "day": day(due_on)},
-                reverse("schools:my-tasks"),
+                my_tasks,
             )
         )
         if (today - due_on).days >= ESCALATE_AFTER_DAYS:
@@ -156,7 +172,7 @@ def overdue_items(district, today, admins) -> list[Reminder]:
                 "n": ESCALATE_AFTER_DAYS,
                 "day": day(due_on),
             }
-            link = reverse("drills:drill-after-action", args=[drill_id])
+            link = link_to(drill_id)
             reminders += [
                 Reminder(user_id, "drills.followup_overdue_admin", subject, due_on, text, link)
                 for user_id in admins.get(school_id, ())
@@ -168,9 +184,13 @@ def overdue_items(district, today, admins) -> list[Reminder]:
 def awaiting_countersignature(district, today) -> list[Reminder]:
     """Logs signed in the last weeks and not countersigned -> the school's SROs, once per drill."""
     since = dt.datetime.combine(today - dt.timedelta(days=COUNTERSIGN_WITHIN_DAYS), dt.time.min, tzinfo=district.tz)
-    drills = Drill.objects.filter(
-        school__district=district, signed_at__gte=since, countersigned_at__isnull=True, corrected_by__isnull=True
-    ).values_list("pk", "school_id", "school__name", "signed_at")
+    drills = (
+        Drill.objects.filter(
+            school__district=district, signed_at__gte=since, countersigned_at__isnull=True, corrected_by__isnull=True
+        )
+        .order_by()
+        .values_list("pk", "school_id", "school__name", "signed_at")
+    )
     officers = defaultdict(list)
     for school_id, user_id in (
         Membership.objects.active_on(today)
@@ -178,14 +198,14 @@ def awaiting_countersignature(district, today) -> list[Reminder]:
         .values_list("school_id", "user_id")
     ):
         officers[school_id].append(user_id)
-    reminders = []
+    reminders, link_to = [], url_for("drills:drill-detail")
     for pk, school_id, school_name, signed_at in drills:
         signed_on = timezone.localtime(signed_at, district.tz).date()
         text = _("A drill log at %(school)s, signed on %(day)s, awaits your countersignature.") % {
             "school": school_name,
             "day": day(signed_on),
         }
-        link = reverse("drills:drill-detail", args=[pk])
+        link = link_to(pk)
         reminders += [
             Reminder(user_id, "drills.countersign", f"drills.drill:{pk}", signed_on, text, link)
             for user_id in officers.get(school_id, ())
