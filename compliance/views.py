@@ -122,9 +122,11 @@ def document_request(request):
     form = DocumentRequestForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         school = form.cleaned_data["school"]
+        # A district-wide document belongs to the person's own district (their first membership's).
+        district = school.district if school is not None else request.portal_memberships[0].home_district
         try:
             document = services.document_request(
-                kind=form.cleaned_data["kind"], school=school, district=school.district,
+                kind=form.cleaned_data["kind"], school=school, district=district,
                 school_year=form.cleaned_data["school_year"], by=request.user)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
