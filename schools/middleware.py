@@ -5,7 +5,7 @@ import zoneinfo
 from django.utils import timezone
 
 from . import audit
-from .scope import active_memberships_for
+from .scope import REQUEST_CACHE_ATTR, active_memberships_for
 
 
 class DistrictTimezoneMiddleware:
@@ -17,6 +17,9 @@ class DistrictTimezoneMiddleware:
     def __call__(self, request):
         memberships = active_memberships_for(request.user) if hasattr(request, "user") else []
         request.portal_memberships = memberships
+        if getattr(request.user, "is_authenticated", False):
+            # One membership query per request: for_user() calls in this request reuse the list.
+            setattr(request.user, REQUEST_CACHE_ATTR, memberships)
         if memberships:
             timezone.activate(zoneinfo.ZoneInfo(memberships[0].home_district.time_zone))
         else:

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+REQUEST_CACHE_ATTR = "_portal_memberships"
+
 
 def active_memberships_for(user) -> list:
     """The person's memberships active today, each judged in its own district's time zone."""
@@ -19,6 +21,10 @@ def active_memberships_for(user) -> list:
 
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
+    # Within one request the middleware computes them once and pins them on request.user.
+    cached = getattr(user, REQUEST_CACHE_ATTR, None)
+    if cached is not None:
+        return cached
     rows = Membership.objects.filter(user=user).select_related("district", "school__district", "agency")
     today_by_tz: dict[str, object] = {}
     active = []
