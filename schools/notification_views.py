@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from . import audit, notifications
-from .crud import get_scoped_or_404, require_any
+from .crud import get_scoped_or_404, require_action, require_any
 from .models import AuditEvent, Notification
 from .views import PortalFilterSet
 
@@ -56,6 +56,7 @@ def notification_failed(request):
 def notification_retry(request, pk):
     """Put a failed email back in the queue; out of scope is a 404."""
     notification = get_scoped_or_404(request, Notification, pk, "view")
+    require_action(request, notification, "change")
     if notification.status != Notification.Status.FAILED:
         messages.info(request, _("This email is not failed; nothing to retry."))
     else:

@@ -90,4 +90,4 @@ register("schools.calendarday", view=ALL_ROLES, add={DISTRICT_ADMIN}, change={DI
 register("schools.membership", view={DISTRICT_ADMIN}, add={DISTRICT_ADMIN}, change={DISTRICT_ADMIN})
 register("schools.user", view={DISTRICT_ADMIN}, add={DISTRICT_ADMIN}, change={DISTRICT_ADMIN})
 register("schools.auditevent", view={DISTRICT_ADMIN}, export={DISTRICT_ADMIN})
-register("schools.notification", view={DISTRICT_ADMIN})
+register("schools.notification", view={DISTRICT_ADMIN}, change={DISTRICT_ADMIN})
