@@ -149,3 +149,32 @@ def test_two_passes_at_once_send_each_reminder_once(la):
     assert len(digests(la.admin)) == 1 and len(digests(la.teacher)) == 1
     assert SentReminder.objects.filter(kind="drills.upcoming").count() == 1
     assert sum("A drill is planned" in d.body_text for d in digests(la.admin)) == 1
+
+
+def _provider_queries(district, today):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        lines = reminders.digest_lines(district, today)
+    return len(ctx.captured_queries), lines
+
+
+@pytest.mark.django_db
+def test_the_drills_provider_runs_as_many_queries_for_30_schools_as_for_3(la):
+    today = dt.date(2026, 10, 12)
+
+    def add_schools(n):
+        for i in range(n):
+            school = la.add_school(f"Extra {n}-{i}")
+            MembershipFactory(user=UserFactory(), role=Membership.Role.SCHOOL_ADMIN, school=school)
+            planned(school, dt.date(2026, 10, 15))
+            ImprovementItemFactory(after_action=AfterActionFactory(drill=held(school, dt.date(2026, 9, 10))),
+                                   owner=la.admin, due_on=dt.date(2026, 10, 1))
+
+    add_schools(2)
+    few, lines = _provider_queries(la.district, today)
+    assert lines
+    add_schools(27)
+    many, lines = _provider_queries(la.district, today + dt.timedelta(days=1))
+    assert few == many
+    assert len(lines) >= 28
