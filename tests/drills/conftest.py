@@ -38,6 +38,22 @@ class StateWorld:
         return school
 
 
+@pytest.fixture(autouse=True)
+def _shipped_rules_after_a_flush(request):
+    """Transactional tests (live worker, concurrency) run after a flush that empties every table, the
+    data migration's drill kinds and state rules included: load them again when they are gone."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return
+    request.getfixturevalue("transactional_db")
+    from drills import rules
+    from drills.models import DrillKind, DrillRequirement
+
+    if not DrillKind.objects.filter(district__isnull=True).exists():
+        rules.load_kinds(DrillKind)
+        rules.load_rules(DrillKind, DrillRequirement)
+
+
 @pytest.fixture
 def state_world(db):
     """Call with a state code (and optionally a level): ``state_world("MI")``."""
