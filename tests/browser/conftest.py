@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connections
 
 from tests.conftest import skip_or_fail
 
@@ -53,8 +54,11 @@ document.addEventListener("securitypolicyviolation", function (e) {
 
 
 @pytest.fixture(scope="package")
-def browser():
-    """Chromium, started once for the browser tests; missing Chromium or Playwright skips (fails in CI)."""
+def browser(django_db_setup):
+    """Chromium, started once for the browser tests; missing Chromium or Playwright skips (fails in CI).
+
+    Needs the test databases first (``django_db_setup``): they are set up outside Playwright's loop.
+    """
     try:
         from playwright.sync_api import Error, sync_playwright
     except ImportError:
@@ -64,8 +68,16 @@ def browser():
     # The ORM runs in this thread while Playwright's loop is running: allow it for as long as it runs.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # With a loop running, Django's per-thread connections become per-context ones: this thread gets new
+    # connection objects to the same test database. They need the snapshot taken at set-up for
+    # serialized_rollback, and must be closed before the loop stops (an open one would block dropping
+    # the PostgreSQL test database at the end).
+    snapshots = {c.alias: c._test_serialized_contents for c in connections.all()
+                 if hasattr(c, "_test_serialized_contents")}
     playwright = sync_playwright().start()
     try:
+        for alias, contents in snapshots.items():
+            connections[alias]._test_serialized_contents = contents
         try:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         except Error as exc:
@@ -73,6 +85,7 @@ def browser():
         yield chromium
         chromium.close()
     finally:
+        connections.close_all()
         playwright.stop()
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

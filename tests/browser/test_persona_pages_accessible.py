@@ -5,16 +5,21 @@ From each list page the walk also opens its "Add" form and its first row's detai
 forms and tables are, the markup most likely to go wrong.
 """
 
+import datetime as dt
 import re
 from urllib.parse import urlsplit
 
 import pytest
 
+from schools.models import CalendarDay, Term
 from tests.conftest import PERSONAS
+from tests.drills.factories import AfterActionFactory, ImprovementItemFactory, held, planned
 
 from .helpers import Walk, confirmed_device, log_in, nav_links
 
-pytestmark = pytest.mark.browser
+# serialized_rollback: the rows seeded by migrations (drill kinds, state drill rules) are back for each
+# persona after the previous test's flush, so their pages are walked with content.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ADD_LINK = "main a.btn-primary[href$='/new/']"
 FIRST_ROW_LINK = "main table tbody th[scope=row] a[href]"
@@ -28,9 +33,24 @@ def shape(path: str) -> str:
     return re.sub(r"/\d+/", "/N/", path.split("?")[0])
 
 
+@pytest.fixture
+def records(world):
+    """A little of everything, so lists have rows and detail pages exist: terms, a closure, drills held
+    and planned with an after-action report."""
+    year = world.year
+    Term.objects.create(school_year=year, name="Fall semester", starts_on=dt.date(2026, 8, 31),
+                        ends_on=dt.date(2027, 1, 15))
+    CalendarDay.objects.create(school_year=year, date=dt.date(2026, 11, 26), description="Thanksgiving")
+    drill = held(world.school_a, dt.date(2026, 9, 10))
+    planned(world.school_a, dt.date(2026, 12, 8))
+    planned(world.school_b, dt.date(2026, 12, 9), code="lockdown")
+    return AfterActionFactory(drill=drill)
+
+
 @pytest.mark.parametrize("persona", PERSONAS, indirect=True)
-def test_every_page_in_the_persona_navigation_passes_axe(persona, page, watch):
+def test_every_page_in_the_persona_navigation_passes_axe(persona, records, page, watch):
     confirmed_device(persona)
+    ImprovementItemFactory(after_action=records, owner=persona)  # something in "My tasks"
     walk = Walk(page, watch)
     log_in(page, persona, on_page=walk.check)
     walk.seen.add(urlsplit(page.url).path)  # where signing in landed (checked just below)
@@ -45,4 +65,17 @@ def test_every_page_in_the_persona_navigation_passes_axe(persona, page, watch):
                 if shape(extra) not in EXTRAS_CHECKED:
                     EXTRAS_CHECKED.add(shape(extra))
                     walk.visit(extra)
+    walk.assert_clean()
+
+
+def test_the_district_admin_navigation_passes_axe_on_a_phone(district_admin, records, page, watch):
+    """The widest navigation at a phone's width (360 px): what overflows must still be reachable."""
+    page.set_viewport_size({"width": 360, "height": 740})
+    confirmed_device(district_admin)
+    walk = Walk(page, watch)
+    log_in(page, district_admin)
+    walk.seen.add(urlsplit(page.url).path)
+    walk.check()
+    for path in nav_links(page):
+        walk.visit(path)
     walk.assert_clean()
