@@ -68,16 +68,8 @@ def browser(django_db_setup):
     # The ORM runs in this thread while Playwright's loop is running: allow it for as long as it runs.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    # With a loop running, Django's per-thread connections become per-context ones: this thread gets new
-    # connection objects to the same test database. They need the snapshot taken at set-up for
-    # serialized_rollback, and must be closed before the loop stops (an open one would block dropping
-    # the PostgreSQL test database at the end).
-    snapshots = {c.alias: c._test_serialized_contents for c in connections.all()
-                 if hasattr(c, "_test_serialized_contents")}
     playwright = sync_playwright().start()
     try:
-        for alias, contents in snapshots.items():
-            connections[alias]._test_serialized_contents = contents
         try:
             chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         except Error as exc:
@@ -85,6 +77,9 @@ def browser(django_db_setup):
         yield chromium
         chromium.close()
     finally:
+        # With a loop running, Django's per-thread connections are per-context ones: this thread got new
+        # connection objects to the test database. Close them while they are reachable (an open one would
+        # keep the PostgreSQL test database from being dropped at the end).
         connections.close_all()
         playwright.stop()
         if previous is None:

@@ -5,6 +5,8 @@ import base64
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -99,6 +101,15 @@ def log_in(page, user, password=DEFAULT_PASSWORD, on_page=None):
     assert "/accounts/login/" not in page.url and "/two-factor/" not in page.url, (
         f"{user.email} is not signed in: still on {page.url}"
     )
+
+
+def sign_in_directly(context, base_url, user):
+    """For tests about something other than signing in: a session verified with both factors, made by
+    Django's test client (``force_login``, see tests/conftest.py) and handed to the browser as its cookie."""
+    client = Client()
+    client.force_login(user)
+    name = settings.SESSION_COOKIE_NAME
+    context.add_cookies([{"name": name, "value": client.cookies[name].value, "url": base_url}])
 
 
 def _pad(b32: str) -> str:

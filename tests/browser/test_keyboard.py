@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from schools.models import Building
 
-from .helpers import confirmed_device, log_in
+from .helpers import sign_in_directly
 
 pytestmark = pytest.mark.browser
 
@@ -34,9 +34,10 @@ def press_and_wait(page, key):
 
 
 @pytest.fixture
-def signed_in(page, district_admin):
-    confirmed_device(district_admin)
-    log_in(page, district_admin)
+def signed_in(page, context, live_server, district_admin):
+    """The district admin's browser, signed in (signing in through the pages is tested elsewhere)."""
+    sign_in_directly(context, live_server.url, district_admin)
+    page.goto(reverse("home"))
     return page
 
 
