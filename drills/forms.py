@@ -55,10 +55,19 @@ class DrillFormBase(ScopedModelForm):
         if "kind" in self.fields:
             self.fields["kind"].queryset = self.fields["kind"].queryset.filter(is_active=True)
         if "buildings" in self.fields:
-            self.fields["buildings"].widget = forms.CheckboxSelectMultiple(
-                choices=self.fields["buildings"].choices
-            )
+            self.fields["buildings"].widget = forms.CheckboxSelectMultiple(choices=self.fields["buildings"].choices)
             self.fields["buildings"].queryset = self.fields["buildings"].queryset.select_related("school")
+        # Once the school is known (an existing drill, or the school chosen in the switcher), offer only its
+        # buildings and the kinds of its district; ``clean()`` checks it either way.
+        school_id = self.instance.school_id or self.initial.get("school")
+        if school_id:
+            if "buildings" in self.fields:
+                self.fields["buildings"].queryset = self.fields["buildings"].queryset.filter(school_id=school_id)
+            if "kind" in self.fields:
+                district_id = School.objects.filter(pk=school_id).values("district_id")
+                self.fields["kind"].queryset = self.fields["kind"].queryset.filter(
+                    Q(district__isnull=True) | Q(district_id__in=district_id)
+                )
 
     def school(self):
         if "school" in self.fields:
@@ -202,9 +211,7 @@ class DrillKindForm(ScopedModelForm):
     def clean_code(self):
         code = self.cleaned_data["code"]
         shared = DrillKind.objects.filter(code=code, district__isnull=True)
-        same = DrillKind.objects.filter(code=code, district_id=self.instance.district_id).exclude(
-            pk=self.instance.pk
-        )
+        same = DrillKind.objects.filter(code=code, district_id=self.instance.district_id).exclude(pk=self.instance.pk)
         if shared.exists() or same.exists():
             raise forms.ValidationError(_("This code is already taken; choose another."))
         return code
@@ -267,9 +274,7 @@ class DrillRequirementForm(ScopedModelForm):
         district_id = self.instance.district_id
         self.fields["kinds"].queryset = DrillKind.objects.for_district(district_id).order_by("name")
         self.fields["code"].required = False
-        self.fields["code"].help_text = _(
-            "Leave empty to make one from the title. Versions of one rule share it."
-        )
+        self.fields["code"].help_text = _("Leave empty to make one from the title. Versions of one rule share it.")
 
     def clean(self):
         cleaned = super().clean()
