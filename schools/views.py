@@ -52,7 +52,8 @@ def switch_school(request):
     else:
         request.session.pop(SchoolSwitcherMiddleware.SESSION_KEY, None)
     target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure())
     if not safe:
         target = reverse("home")
     return HttpResponseRedirect(target)
