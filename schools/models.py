@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .scope import ScopedQuerySet
+from .uploads import SafeUploadField
 
 US_STATES = [
     ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
@@ -727,7 +728,8 @@ class FollowUp(models.Model):
     done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
     evidence_note = models.TextField(_("evidence"), blank=True)
-    evidence_file = models.FileField(_("evidence file"), upload_to="followups/%Y/", blank=True)
+    # Through the shared upload gate: type by content, metadata stripped from photos, generated names.
+    evidence_file = SafeUploadField(_("evidence file"), prefix="followups", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
