@@ -9,10 +9,11 @@
 - a signed log not yet countersigned -> the school's SROs, once.
 
 Each reminder is a key in the ``SentReminder`` ledger (recipient, kind, subject, milestone date). The
-provider inserts the keys of its candidate lines in one statement per batch (``claim_many``) and returns
-only the lines whose keys it inserted: two passes at once, or a rerun, never send a line twice. People
-whose digest for the day is already written are left for tomorrow, so a key is not spent on a digest
-that will not go out. Lines say which school and when, never what the record holds.
+provider claims nothing: it returns every candidate line with its key, and ``schools.notifications``
+claims the keys in the transaction that writes the person's digest, after winning that digest's own key.
+So two passes at once, or a rerun, never send a line twice, and a line's key is held only by the pass
+whose digest carries it (a person whose digest is already written keeps the line for tomorrow). Lines
+say which school and when, never what the record holds.
 """
 
 import dataclasses
@@ -20,7 +21,6 @@ import datetime as dt
 import functools
 from collections import defaultdict
 
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -28,14 +28,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from compliance.registry import Status
-from schools.models import Membership, SchoolYear, SentReminder
+from schools.models import Membership, SchoolYear
+from schools.notifications import DigestLine
 
 from .models import Drill, ImprovementItem
 
 UPCOMING_DAYS = 7
 ESCALATE_AFTER_DAYS = 7
 COUNTERSIGN_WITHIN_DAYS = 30
-CLAIM_BATCH = 500
 
 
 @dataclasses.dataclass(frozen=True)
@@ -223,60 +223,13 @@ def candidates(district, today) -> list[Reminder]:
     )
 
 
-# --------------------------------------------------------------------------------------------
-# The ledger, many keys at a time
-# --------------------------------------------------------------------------------------------
-
-
-def claim_many(reminders: list[Reminder], *, now=None) -> set:
-    """Insert the ledger keys; return the keys this call inserted (the only ones it may send).
-
-    ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL, SQLite 3.35+): a key inserted by a
-    concurrent pass is skipped, after that pass commits, exactly as ``reminder_claim`` does one at a time.
-    """
-    now = now or timezone.now()
-    table = connection.ops.quote_name(SentReminder._meta.db_table)
-    unique = {r.key: r for r in reminders}
-    claimed = set()
-    rows = list(unique.values())
-    for start in range(0, len(rows), CLAIM_BATCH):
-        batch = rows[start : start + CLAIM_BATCH]
-        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
-        params = []
-        for r in batch:
-            params += [r.recipient_id, r.kind, r.subject[:120], r.milestone_date, now]
-        sql = (
-            f"INSERT INTO {table} (recipient_id, kind, subject, milestone_date, created_at) "  # noqa: S608
-            f"VALUES {values} ON CONFLICT (recipient_id, kind, subject, milestone_date) DO NOTHING "
-            "RETURNING recipient_id, kind, subject, milestone_date"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            for recipient_id, kind, subject, milestone in cursor.fetchall():
-                claimed.add((recipient_id, kind, subject, str(milestone)[:10]))
-    return claimed
-
-
-def already_digested(district, today, user_ids) -> set[int]:
-    """People whose digest for today is already written (their lines wait for tomorrow)."""
-    return set(
-        SentReminder.objects.filter(
-            kind="digest", subject=f"district:{district.pk}", milestone_date=today, recipient_id__in=user_ids
-        ).values_list("recipient_id", flat=True)
-    )
-
-
-def digest_lines(district, today) -> dict[int, list[tuple[str, str]]]:
-    """The digest provider: {user_id: [(text, link)]} of reminders not sent before."""
-    pending = candidates(district, today)
-    if not pending:
-        return {}
-    done = already_digested(district, today, {r.recipient_id for r in pending})
-    pending = [r for r in pending if r.recipient_id not in done]
-    claimed = claim_many(pending)
+def digest_lines(district, today) -> dict[int, list[DigestLine]]:
+    """The digest provider: {user_id: [DigestLine with its ledger key]}; the digest writer claims the keys."""
     lines = defaultdict(list)
-    for reminder in pending:
-        if reminder.key in claimed:
-            claimed.discard(reminder.key)  # a duplicate candidate is sent once
-            lines[reminder.recipient_id].append((reminder.text, reminder.link))
+    seen = set()
+    for r in candidates(district, today):
+        if r.key in seen:
+            continue  # the same reminder reached twice (e.g. an admin who owns the item too): one line
+        seen.add(r.key)
+        lines[r.recipient_id].append(DigestLine(r.text, r.link, key=(r.kind, r.subject, r.milestone_date)))
     return dict(lines)

@@ -8,8 +8,12 @@
 - ``notification_deliver`` claims, sends (text + HTML), marks sent; on failure it backs off
   exponentially and gives up after ``NOTIFICATION_MAX_ATTEMPTS`` with the error kept for the operator page.
 - ``reminder_claim`` inserts a ``SentReminder`` key; only the caller that inserted it may send.
+  ``reminder_claim_many`` does the same for many keys in one statement per few hundred keys.
 - ``digest_send_hourly`` sends one digest per person per local day at each district's ``digest_hour``,
-  built from the registered digest providers.
+  built from the registered digest providers. ``digest_send`` writes a district's digests a few hundred
+  people per transaction: it claims their digest keys, then (for the people it won) the ledger keys of
+  their reminder lines, then writes the outbox rows, all in that one transaction, so a line's key is
+  held only by the pass whose digest carries the line.
 
 Bodies carry a link, never record content: the template context accepts plain values only (a count, a
 date, a school name), never a model instance, so a template cannot reach into a record.
@@ -29,9 +33,9 @@ from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +56,10 @@ BACKOFF_MAX_SECONDS = 6 * 3600
 ENQUEUE_PAUSE_SECONDS = 30
 SWEEP_BATCH = 200
 SWEEP_BUDGET_SECONDS = 40  # below the sweep task's soft time limit
+# Digests written per transaction, and ledger keys per INSERT: bounded statements per batch, short
+# transactions (a concurrent pass waits on a batch's keys only until it commits).
+DIGEST_BATCH = 300
+CLAIM_BATCH = 500
 # Kinds sent to accounts not enabled yet (schools/people.py invites people before an admin enables them).
 DELIVERED_TO_INACTIVE_KINDS = frozenset({"invitation"})
 
@@ -150,6 +158,28 @@ def enqueue_send(notification_id: int) -> bool:
     return True
 
 
+def enqueue_send_many(notification_ids: list[int]) -> bool:
+    """Queue one task that sends these rows (one broker round trip for a batch of digests).
+
+    Same rules as ``enqueue_send``: errors are logged, never raised, and the sweep sends what is left.
+    """
+    global _enqueue_paused_until
+    if not notification_ids:
+        return True
+    if time.monotonic() < _enqueue_paused_until:
+        logger.warning("Broker marked unreachable; %s notifications left for the sweep", len(notification_ids))
+        return False
+    from .tasks import notification_send_many
+
+    try:
+        notification_send_many.apply_async((list(notification_ids),), retry=False)
+    except Exception:
+        _enqueue_paused_until = time.monotonic() + ENQUEUE_PAUSE_SECONDS
+        logger.exception("Could not enqueue %s notifications; the sweep will send them", len(notification_ids))
+        return False
+    return True
+
+
 # --------------------------------------------------------------------------------------------
 # Claiming and delivering
 # --------------------------------------------------------------------------------------------
@@ -232,6 +262,17 @@ def notification_sweep(*, now=None, budget_seconds: float = SWEEP_BUDGET_SECONDS
     return sent
 
 
+def notification_deliver_many(pks: Iterable[int], *, budget_seconds: float = SWEEP_BUDGET_SECONDS) -> int:
+    """Send these rows one by one (each claimed first) within the budget; the sweep sends what is left."""
+    started = time.monotonic()
+    sent = 0
+    for pk in pks:
+        if time.monotonic() - started > budget_seconds:
+            break
+        sent += notification_deliver(pk)
+    return sent
+
+
 def notification_retry(notification: Notification, *, now=None) -> None:
     """An operator's retry of a failed email: back to pending with a fresh count, sent after commit."""
     now = now or timezone.now()
@@ -262,6 +303,47 @@ def reminder_claim(*, recipient, kind: str, subject: str, milestone_date: dt.dat
     return True
 
 
+LedgerKey = tuple[int, str, str, str]  # (recipient id, kind, subject, milestone date as ISO text)
+
+
+def ledger_key(recipient_id: int, kind: str, subject: str, milestone_date: dt.date | str) -> LedgerKey:
+    """A ledger key as ``reminder_claim_many`` takes and returns it (subject cut as the column is)."""
+    return (recipient_id, kind, subject[:120], str(milestone_date)[:10])
+
+
+def reminder_claim_many(keys: Iterable[LedgerKey], *, now=None) -> set[LedgerKey]:
+    """Insert many ledger keys; return those this call inserted (the only ones it may send).
+
+    ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (PostgreSQL; SQLite 3.35+), a few hundred keys per
+    statement: a key held by a concurrent transaction makes this wait for it, then skip the key if that
+    transaction committed, exactly as ``reminder_claim`` does one at a time. Keys go in sorted so two
+    callers lock shared keys in the same order (no deadlock). Call it inside the transaction that writes
+    the emails, so a key is never kept without its email.
+    """
+    now = now or timezone.now()
+    rows = sorted({ledger_key(*key) for key in keys})
+    if not rows:
+        return set()
+    if connection.vendor == "sqlite" and connection.Database.sqlite_version_info < (3, 35):
+        return {key for key in rows if reminder_claim(recipient=key[0], kind=key[1], subject=key[2],
+                                                      milestone_date=dt.date.fromisoformat(key[3]))}
+    table = connection.ops.quote_name(SentReminder._meta.db_table)
+    claimed = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CLAIM_BATCH):
+            batch = rows[start:start + CLAIM_BATCH]
+            params = []
+            for recipient_id, kind, subject, milestone in batch:
+                params += [recipient_id, kind, subject, dt.date.fromisoformat(milestone), now]
+            cursor.execute(
+                f"INSERT INTO {table} (recipient_id, kind, subject, milestone_date, created_at) "  # noqa: S608
+                f"VALUES {', '.join(['(%s, %s, %s, %s, %s)'] * len(batch))} "
+                "ON CONFLICT (recipient_id, kind, subject, milestone_date) DO NOTHING "
+                "RETURNING recipient_id, kind, subject, milestone_date", params)
+            claimed.update(ledger_key(*row) for row in cursor.fetchall())
+    return claimed
+
+
 # --------------------------------------------------------------------------------------------
 # The daily digest
 # --------------------------------------------------------------------------------------------
@@ -269,10 +351,16 @@ def reminder_claim(*, recipient, kind: str, subject: str, milestone_date: dt.dat
 
 @dataclasses.dataclass(frozen=True)
 class DigestLine:
-    """One line of a digest: a short label (no record content) and the link to open it."""
+    """One line of a digest: a short label (no record content) and the link to open it.
+
+    A reminder line carries its ledger ``key`` (kind, subject, milestone date): the digest writer claims
+    it in the transaction that writes the digest and leaves the line out when the key is taken. A line
+    without a key goes into every digest written while the provider returns it.
+    """
 
     text: str
     link: str
+    key: tuple[str, str, dt.date] | None = None
 
 
 DigestProvider = Callable[[District, dt.date], dict[int, Iterable]]
@@ -283,7 +371,8 @@ def register_digest_provider(provider: DigestProvider) -> DigestProvider:
     """Apps register ``provider(district, local_today) -> {user_id: [DigestLine or (text, link)]}``.
 
     Called from an app's ``AppConfig.ready``; usable as a decorator. A provider reads all its rows for
-    the district in a fixed number of queries.
+    the district in a fixed number of queries, and claims nothing: it gives each reminder line its ledger
+    key and ``digest_send`` claims the keys with the digest.
     """
     if provider not in _DIGEST_PROVIDERS:
         _DIGEST_PROVIDERS.append(provider)
@@ -301,9 +390,8 @@ def digest_providers() -> list[DigestProvider]:
 
 def _as_line(item) -> DigestLine:
     if isinstance(item, DigestLine):
-        text, link = item.text, item.link
-    else:
-        text, link = item
+        return dataclasses.replace(item, text=str(item.text), link=absolute_url(item.link))
+    text, link = item
     return DigestLine(text=str(text), link=absolute_url(link))
 
 
@@ -323,34 +411,87 @@ def digest_lines(district: District, local_today: dt.date) -> dict[int, list[Dig
 
 
 def digest_send(district: District, local_today: dt.date, *, now=None) -> int:
-    """Write today's digest for each person of the district not yet served; returns how many were written."""
+    """Write today's digest for each person of the district not yet served; returns how many were written.
+
+    A few hundred people per transaction, in a bounded number of statements per batch (see
+    ``_digest_batch``); the emails are enqueued after each commit with one task per batch.
+    """
     from .models import User
 
+    now = now or timezone.now()
     lines = digest_lines(district, local_today)
     if not lines:
         return 0
-    people = User.objects.filter(pk__in=lines.keys(), is_active=True).in_bulk()
-    subject_key = f"district:{district.pk}"
+    # The greeting's name, without loading whole user rows (a district can have thousands of people).
+    names = {pk: User(pk=pk, display_name=display_name, email=email).get_short_name()
+             for pk, display_name, email in User.objects.filter(
+                 pk__in=[pk for pk, items in lines.items() if items], is_active=True)
+             .values_list("pk", "display_name", "email")}
+    writer = _DigestWriter(district, local_today, now)
+    ids = sorted(names)
     written = 0
-    for user_id, user_lines in sorted(lines.items()):
-        recipient = people.get(user_id)
-        if recipient is None or not user_lines:
-            continue
-        # Ledger key and email in one transaction: a key is never kept without its email, and a second
-        # sweep that finds the key already there writes nothing.
-        with transaction.atomic():
-            if not reminder_claim(recipient=recipient, kind="digest", subject=subject_key,
-                                  milestone_date=local_today):
-                continue
-            notification_create(
-                recipient=recipient, kind="digest", district=district, now=now,
-                subject=_("Your daily summary for %(date)s") % {"date": local_today.isoformat()},
-                template="digest", context={"lines": user_lines, "date": local_today,
-                                            "district_name": district.name},
-                link=reverse("home"),
-            )
-        written += 1
+    for start in range(0, len(ids), DIGEST_BATCH):
+        batch = ids[start:start + DIGEST_BATCH]
+        written += writer.write({pk: lines[pk] for pk in batch}, names)
     return written
+
+
+class _DigestWriter:
+    """Writes one district's digests for one local day, batch by batch (templates looked up once)."""
+
+    def __init__(self, district, local_today, now):
+        self.district, self.today, self.now = district, local_today, now
+        self.subject_key = f"district:{district.pk}"
+        self.subject = _("Your daily summary for %(date)s") % {"date": local_today.isoformat()}
+        self.link = absolute_url(reverse("home"))
+        self.portal_url = absolute_url("/")
+        self.text_template = get_template("emails/digest.txt")
+        self.html_template = get_template("emails/digest.html")
+
+    def write(self, batch: dict[int, list[DigestLine]], names: dict[int, str]) -> int:
+        """One transaction: digest keys, then the won people's line keys, then the outbox rows.
+
+        Statements: one INSERT for the digest keys, one per ``CLAIM_BATCH`` line keys, at most one
+        DELETE (digest keys of people left with no line), one INSERT of the outbox rows.
+        """
+        with transaction.atomic():
+            won = {key[0] for key in reminder_claim_many(
+                [(pk, "digest", self.subject_key, self.today) for pk in batch], now=self.now)}
+            # Only now, holding their digest keys, claim the lines' keys: a pass that lost the digest
+            # claims none of its lines, so no line is spent on a digest someone else wrote.
+            line_keys = [(pk, *line.key) for pk in won for line in batch[pk] if line.key is not None]
+            claimed = reminder_claim_many(line_keys, now=self.now)
+            rows, empty = [], []
+            for pk in sorted(won):
+                kept = []
+                for line in batch[pk]:
+                    if line.key is not None:
+                        key = ledger_key(pk, *line.key)
+                        if key not in claimed:
+                            continue  # sent before, or a duplicate line of this digest
+                        claimed.discard(key)
+                    kept.append(line)
+                if kept:
+                    rows.append(self._notification(pk, names[pk], kept))
+                else:
+                    empty.append(pk)
+            if empty:
+                # Every line was sent before: give the digest key back (it is ours, not committed yet).
+                SentReminder.objects.filter(recipient_id__in=empty, kind="digest", subject=self.subject_key,
+                                            milestone_date=self.today).delete()
+            created = Notification.objects.bulk_create(rows)
+            transaction.on_commit(partial(enqueue_send_many, [n.pk for n in created]))
+        return len(created)
+
+    def _notification(self, recipient_id, recipient_name, lines) -> Notification:
+        ctx = {"lines": lines, "date": self.today, "district_name": self.district.name,
+               "recipient_name": recipient_name, "link": self.link, "subject": self.subject,
+               "portal_url": self.portal_url}
+        return Notification(
+            recipient_id=recipient_id, district_id=self.district.pk, kind="digest", subject=self.subject[:200],
+            body_text=self.text_template.render(ctx), body_html=self.html_template.render(ctx),
+            link=self.link[:500], created_at=self.now, next_attempt_at=self.now,
+        )
 
 
 def digest_send_hourly(*, now=None) -> int:

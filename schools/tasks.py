@@ -26,3 +26,13 @@ def notification_sweep() -> int:
 def digest_send_hourly() -> int:
     """Every hour at minute 0: the daily digest for each district whose local hour has come."""
     return notifications.digest_send_hourly()
+
+
+@shared_task(acks_late=True, time_limit=90, soft_time_limit=60)
+def notification_send_many(notification_ids: list[int]) -> int:
+    """Send a batch of outbox rows (a digest pass enqueues one of these per batch, not one task per row).
+
+    Each row is claimed before it is sent, so a redelivery or the sweep never sends one twice; rows left
+    when the time budget runs out are sent by the sweep.
+    """
+    return notifications.notification_deliver_many(notification_ids)

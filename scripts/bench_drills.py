@@ -193,6 +193,7 @@ def main():
     # 2. The daily reminder pass: outbox and ledger rows written, no email sent. The drills provider is
     # timed on its own (computing the reminders and claiming their ledger keys) inside the whole pass.
     notifications.enqueue_send = lambda notification_id: False
+    notifications.enqueue_send_many = lambda notification_ids: False
     provider = {"seconds": 0.0, "queries": 0}
 
     def timed_provider(district, today):

@@ -115,11 +115,30 @@ def test_a_signed_log_asks_the_schools_sro_to_countersign(la):
 
 @pytest.mark.django_db
 def test_a_line_whose_key_is_taken_is_not_sent_again_by_a_second_pass(la):
+    drill = planned(la.school, dt.date(2026, 10, 15))
+    today = dt.date(2026, 10, 12)
+    # Another pass sent this reminder (its key is in the ledger) but not today's digest.
+    SentReminder.objects.create(recipient=la.admin, kind="drills.upcoming", subject=f"drills.drill:{drill.pk}",
+                                milestone_date=dt.date(2026, 10, 15))
+    assert notifications.digest_send(la.district, today) == 0
+    assert digests(la.admin) == []
+    assert not SentReminder.objects.filter(kind="digest").exists()  # no digest key kept without its email
+
+
+@pytest.mark.django_db
+def test_the_provider_claims_nothing_so_a_line_waits_for_a_digest_that_carries_it(la):
     planned(la.school, dt.date(2026, 10, 15))
     today = dt.date(2026, 10, 12)
-    first = reminders.digest_lines(la.district, today)
-    second = reminders.digest_lines(la.district, today)
-    assert first[la.admin.pk] and second == {}
+    (line,) = reminders.digest_lines(la.district, today)[la.admin.pk]
+    assert line.key[0] == "drills.upcoming"
+    assert not SentReminder.objects.exists()
+    # Today's digest for the admin is already written (by a pass that did not have this line yet).
+    SentReminder.objects.create(recipient=la.admin, kind="digest", subject=f"district:{la.district.pk}",
+                                milestone_date=today)
+    assert notifications.digest_send(la.district, today) == 0
+    assert not SentReminder.objects.filter(kind="drills.upcoming").exists()  # the line is not lost
+    notifications.digest_send(la.district, today + dt.timedelta(days=1))
+    assert "A drill is planned" in digests(la.admin)[0].body_text
 
 
 @pytest.mark.postgres

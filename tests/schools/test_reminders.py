@@ -24,8 +24,8 @@ def at(year, month, day, hour, minute=0):
 class Lines:
     """A fake digest provider: the lines each person of a district should see today."""
 
-    def __init__(self, text="Fire drill due at School A", link="/drills/7/"):
-        self.text, self.link = text, link
+    def __init__(self, text="Fire drill due at School A", link="/drills/7/", key=None):
+        self.text, self.link, self.key = text, link, key
         self.calls = []
         self.before_return = None
 
@@ -34,6 +34,8 @@ class Lines:
         people = Membership.objects.filter(district=district).values_list("user_id", flat=True)
         if self.before_return is not None:
             self.before_return()
+        if self.key is not None:  # a reminder line: the digest writer claims its ledger key
+            return {user_id: [notifications.DigestLine(self.text, self.link, key=self.key)] for user_id in people}
         return {user_id: [(self.text, self.link)] for user_id in people}
 
 
@@ -183,6 +185,58 @@ def test_people_with_nothing_to_do_or_deactivated_get_no_digest(los_angeles, pro
     assert not SentReminder.objects.exists()
 
 
+# --- Reminder lines and their ledger keys, written with the digest ---------------------------------------
+
+REMINDER_KEY = ("drills.upcoming", "drills.drill:7", dt.date(2026, 3, 12))
+
+
+@pytest.fixture
+def reminder_provider():
+    lines = Lines(key=REMINDER_KEY)
+    notifications.register_digest_provider(lines)
+    yield lines
+    notifications.unregister_digest_provider(lines)
+
+
+@pytest.mark.django_db
+def test_a_reminder_line_is_claimed_with_its_digest_and_sent_once(los_angeles, reminder_provider):
+    assert notifications.digest_send_hourly(now=at(2026, 3, 10, 14)) == 1
+    assert SentReminder.objects.filter(kind="drills.upcoming", recipient=los_angeles.person).count() == 1
+    assert notifications.digest_send_hourly(now=at(2026, 3, 11, 14)) == 0  # its only line was sent yesterday
+    assert not SentReminder.objects.filter(kind="digest", milestone_date=dt.date(2026, 3, 11)).exists()
+    assert Notification.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_line_is_not_claimed_when_the_persons_digest_is_already_written(los_angeles, reminder_provider):
+    # Another pass wrote today's digest before this line existed: the line must wait for tomorrow's.
+    SentReminder.objects.create(recipient=los_angeles.person, kind="digest",
+                                subject=f"district:{los_angeles.district.pk}", milestone_date=dt.date(2026, 3, 10))
+    assert notifications.digest_send_hourly(now=at(2026, 3, 10, 14)) == 0
+    assert not SentReminder.objects.filter(kind="drills.upcoming").exists()
+    assert notifications.digest_send_hourly(now=at(2026, 3, 11, 14)) == 1
+    assert "Fire drill due at School A" in Notification.objects.get().body_text
+
+
+@pytest.mark.django_db
+def test_the_digest_pass_runs_as_many_queries_for_30_people_as_for_3(los_angeles, reminder_provider):
+    from django.test.utils import CaptureQueriesContext
+
+    def people(n, day):
+        for i in range(n):
+            MembershipFactory(user=UserFactory(email=f"p{day}-{i}@olympia.example"), role=Role.DISTRICT_ADMIN,
+                              district=los_angeles.district, school=None)
+        Membership.objects.exclude(user__email__startswith=f"p{day}-").filter(
+            district=los_angeles.district).delete()
+        with CaptureQueriesContext(connection) as ctx:
+            written = notifications.digest_send(los_angeles.district, dt.date(2026, 3, day),
+                                                now=at(2026, 3, day, 14))
+        assert written == n
+        return len(ctx.captured_queries)
+
+    assert people(3, 10) == people(30, 11)
+
+
 # --- Concurrency (PostgreSQL: real row locks between connections) ----------------------------------------
 
 
@@ -277,3 +331,24 @@ def test_two_concurrent_sweeps_send_one_digest_per_person(los_angeles, provider)
     # Eager in tests: each email was sent at its commit, once per person.
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == sorted(set(recipients)) and len(recipients) == 6
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_under_two_concurrent_passes_each_line_is_claimed_by_the_pass_whose_digest_carries_it(
+        los_angeles, reminder_provider):
+    for n in range(5):
+        person = UserFactory(email=f"staff{n}@olympia.example")
+        MembershipFactory(user=person, role=Role.DISTRICT_ADMIN, district=los_angeles.district, school=None)
+    both_have_lines = threading.Barrier(2, timeout=10)
+    reminder_provider.before_return = both_have_lines.wait
+    now = at(2026, 3, 10, 14)
+
+    written = run_in_threads(lambda: notifications.digest_send_hourly(now=now),
+                             lambda: notifications.digest_send_hourly(now=now))
+
+    assert sum(written) == 6
+    line_keys = set(SentReminder.objects.filter(kind="drills.upcoming").values_list("recipient_id", flat=True))
+    with_line = set(Notification.objects.filter(kind="digest", body_text__contains="Fire drill due")
+                    .values_list("recipient_id", flat=True))
+    assert len(line_keys) == 6 and line_keys == with_line  # no key held without the digest that carries it
