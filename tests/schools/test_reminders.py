@@ -237,6 +237,50 @@ def test_the_digest_pass_runs_as_many_queries_for_30_people_as_for_3(los_angeles
     assert people(3, 10) == people(30, 11)
 
 
+@pytest.mark.django_db
+def test_a_batch_of_digests_is_enqueued_as_one_task_and_sent_after_commit(los_angeles, provider, monkeypatch,
+                                                                          django_capture_on_commit_callbacks):
+    from schools.tasks import notification_send, notification_send_many
+
+    for n in range(4):
+        MembershipFactory(user=UserFactory(email=f"staff{n}@olympia.example"), role=Role.DISTRICT_ADMIN,
+                          district=los_angeles.district, school=None)
+    monkeypatch.setattr(notifications, "DIGEST_BATCH", 2)
+    batches, singles = [], []
+    real_many = notification_send_many.apply_async
+    monkeypatch.setattr(notification_send_many, "apply_async", lambda args, **kw: (batches.append(args[0]),
+                                                                                    real_many(args, **kw)))
+    monkeypatch.setattr(notification_send, "apply_async", lambda *a, **kw: singles.append(a))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.digest_send_hourly(now=at(2026, 3, 10, 14)) == 5
+        assert not mail.outbox  # nothing leaves before the commit
+    assert [len(ids) for ids in batches] == [2, 2, 1] and singles == []
+    assert len(mail.outbox) == 5
+    assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
+
+
+@pytest.mark.django_db
+def test_a_digest_batch_that_cannot_be_enqueued_is_logged_and_left_for_the_sweep(
+        los_angeles, provider, monkeypatch, caplog, django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    from schools.tasks import notification_send_many
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Connection refused.")
+
+    monkeypatch.setattr(notification_send_many, "apply_async", broker_down)
+    notifications.enqueue_pause_reset()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert notifications.digest_send_hourly(now=at(2026, 3, 10, 14)) == 1
+    finally:
+        notifications.enqueue_pause_reset()
+    assert "Could not enqueue 1 notifications" in caplog.text
+    assert notifications.notification_sweep() == 1
+    assert [m.to for m in mail.outbox] == [[los_angeles.person.email]]
+
+
 # --- Concurrency (PostgreSQL: real row locks between connections) ----------------------------------------
 
 
