@@ -155,6 +155,7 @@ def page(context, watch, request):
     handler = _CspReportHandler(watch)
     csp_logger.addHandler(handler)
     page = context.new_page()
+    _screenshot_path(request.node).unlink(missing_ok=True)  # a screenshot left by an earlier failure
     page.on("console", lambda msg: _is_csp_message(msg.text) and watch.csp.append(f"console: {msg.text}"))
     page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
     try:
@@ -174,12 +175,16 @@ def _is_csp_message(text: str) -> bool:
     return text.startswith("Refused to") or "Content Security Policy" in text
 
 
-def _screenshot(item, page):
+def _screenshot_path(item) -> Path:
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid.split("tests/browser/")[-1]).strip("_")
-    folder = Path(item.config.rootpath) / SCREENSHOTS
-    folder.mkdir(parents=True, exist_ok=True)
+    return Path(item.config.rootpath) / SCREENSHOTS / f"{name}.png"
+
+
+def _screenshot(item, page):
+    path = _screenshot_path(item)
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+        page.screenshot(path=str(path), full_page=True)
     except Exception as exc:  # a closed page must not hide the test's own failure
         print(f"no screenshot of {item.nodeid}: {exc}")
 
