@@ -55,12 +55,9 @@ def describe(violations: list[dict], where: str) -> str:
     return "\n".join(lines)
 
 
-def code_now(key_hex_or_device) -> str:
-    """The six digits an authenticator app shows now for a device (or its hex key)."""
-    if isinstance(key_hex_or_device, TOTPDevice):
-        d = key_hex_or_device
-        return f"{totp(d.bin_key, d.step, d.t0, d.digits, d.drift):06d}"
-    return f"{totp(bytes.fromhex(key_hex_or_device)):06d}"
+def code_now(device: TOTPDevice) -> str:
+    """The six digits the person's authenticator app shows now."""
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
 def confirmed_device(user) -> TOTPDevice:
