@@ -7,19 +7,15 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Compliance")
 
     def ready(self):
-        from schools import navigation, permissions
-        from schools.permissions import DISTRICT_ADMIN, DISTRICT_LEADER, SCHOOL_ADMIN
-        from schools.views import HOME_PROVIDERS
+        from compliance import documents, registry
+        from portal import registry as portal_registry
 
-        from . import documents, views
-
-        # Those who run or oversee a school's program read, request and download its documents
-        # (district leaders: "read-only dashboards, downloads compliance PDFs"). Retry is a new request.
-        readers = {DISTRICT_ADMIN, DISTRICT_LEADER, SCHOOL_ADMIN}
-        permissions.register("compliance.generateddocument", view=readers, add=readers, download=readers)
-        documents.register(documents.SCHOOL_PROFILE)
-
-        HOME_PROVIDERS.append(views.home_context)
-        navigation.add("Home", _("Ten actions dashboard"), "compliance:dashboard", order=10)
-        navigation.add("Home", _("Documents"), "compliance:document-list", "compliance.generateddocument",
-                       order=30)
+        # The parts of every app's integrations.py that belong to compliance: the essential action it
+        # implements (evaluator and who reads its reasons), its document kinds and report sections.
+        for integration in portal_registry.integrations():
+            if integration.action is not None:
+                registry.register_action(integration.action, app_label=integration.app_label)
+            for kind in integration.documents:
+                documents.register(kind)
+            for section in integration.report_sections:
+                documents.register_section(section)

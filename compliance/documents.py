@@ -1,11 +1,11 @@
 """The kinds of document the portal can generate, and the one this app brings: the school profile.
 
-An app adds a kind from its ``apps.py``::
+An app declares its kinds in its ``integrations.py`` (``Integration.documents``)::
 
-    documents.register(DocumentKind(
+    documents=[DocumentKind(
         key="drill_log", label=_("Drill log"), template="drills/documents/drill_log.html",
         title=lambda school, school_year: f"Drill log: {school} {school_year}",
-        context=drill_log_context, action="add"))
+        context=drill_log_context, action="add")]
 
 ``action`` is the permission-matrix action on ``compliance.generateddocument`` a person needs (at the
 school, or district-wide for a district document) to request that kind. ``context(document)`` builds the
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
-from schools import permissions
+from portal import permissions
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,6 +39,35 @@ def register(kind: DocumentKind) -> None:
     if len(kind.key) > 60:
         raise ValueError(f"Document kind key {kind.key!r} is longer than 60 characters")
     _KINDS[kind.key] = kind
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportSection:
+    """An action app's section of the compliance reports (``Integration.report_sections``).
+
+    ``context(schools, school_year, as_of) -> {school_id: dict}`` reads every school at once in a fixed
+    number of queries; ``template`` renders one school's part. A ``confidential`` section marks every page
+    that carries it. The district and school compliance reports that print them are issue 13's.
+    """
+
+    key: str
+    action: int
+    template: str
+    context: Callable
+    confidential: bool = False
+
+
+_SECTIONS: dict[str, ReportSection] = {}
+
+
+def register_section(section: ReportSection) -> None:
+    if section.key in _SECTIONS:
+        raise ValueError(f"Report section {section.key!r} is declared twice")
+    _SECTIONS[section.key] = section
+
+
+def sections() -> list[ReportSection]:
+    return sorted(_SECTIONS.values(), key=lambda s: (s.action, s.key))
 
 
 def get(key: str) -> DocumentKind:

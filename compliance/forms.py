@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from schools import permissions
+from portal import scope
 from schools.models import School, SchoolYear
 
 from . import documents, services
@@ -19,7 +19,7 @@ class DocumentRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.kinds = {k.key: k for k in documents.kinds()
-                      if permissions.can_anywhere(user, "compliance.generateddocument", k.action)}
+                      if scope.can_anywhere(user, "compliance.generateddocument", k.action)}
         self.fields["kind"].choices = [(k.key, k.label) for k in self.kinds.values()]
         schools = School.objects.none()
         for kind in self.kinds.values():

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from schools.scope import ScopedQuerySet
+from portal.scope import ScopedQuerySet
 
 
 class GeneratedDocument(models.Model):
@@ -54,7 +54,7 @@ class GeneratedDocument(models.Model):
     def extra_scope(cls, user, action):
         from django.db.models import Q
 
-        from schools.scope import allowed_memberships
+        from portal.scope import allowed_memberships
 
         district_ids = [m.district_id for m in allowed_memberships(user, cls, action) if m.district_id]
         return Q(school__isnull=True, district_id__in=district_ids)

@@ -1,9 +1,8 @@
 """The registry of the ten essential actions and their evaluators.
 
-Each action app tells the dashboard how its schools stand by registering an evaluator from its
-``apps.py``::
-
-    registry.register_evaluator(9, drills.evaluators.evaluate)
+Each action app tells the dashboard how its schools stand by declaring, in its ``integrations.py``,
+``action=ActionDeclaration(number, evaluator, reason_roles)``; compliance registers it when ready
+(``register_action``). The roles that may read an action's reasons are declared there and nowhere else.
 
 An evaluator takes every school at once, ``evaluate(schools, school_year, as_of) -> {school_id: Result}``,
 and must run a fixed number of queries whatever the number of schools (the dashboard shows 500).
@@ -15,10 +14,11 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from schools import permissions as p
+from portal import permissions as p
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,8 @@ class Result:
 
 Evaluator = Callable[[Iterable, object, dt.date], dict]
 
-# Who may read an action's reasons unless the action says otherwise: those who run the program.
+# Who reads the reason of an action no app implements yet ("No part of the portal tracks this action
+# yet"): those who run the program. An app that implements the action declares its own readers.
 DEFAULT_REASON_ROLES = frozenset({p.DISTRICT_ADMIN, p.DISTRICT_LEADER, p.SCHOOL_ADMIN})
 
 
@@ -73,35 +74,32 @@ class Action:
     app_label: str
     reason_roles: frozenset = DEFAULT_REASON_ROLES
     evaluator: Evaluator | None = None
+    # The app whose integrations.py declared this action (None while no app implements it).
+    declared_by: str | None = None
 
     def reasons_visible_to(self, roles) -> bool:
         return bool(self.reason_roles & set(roles))
 
 
-def _action(number, title, short_title, security, app_label, reason_roles=DEFAULT_REASON_ROLES):
-    return Action(number, title, short_title, security, app_label, frozenset(reason_roles))
+def _action(number, title, short_title, security, app_label):
+    return Action(number, title, short_title, security, app_label)
 
 
 _PHYS, _EMO = Security.PHYSICAL, Security.EMOTIONAL
 
 # ARCHITECTURE.md, "The ten actions and where each lives". Odd actions are the report's physical-safety
-# column, even ones its emotional-security column. Reasons that count confidential records (threat cases,
-# referrals, tips) are for the people who work those records, not every reader of the dashboard.
+# column, even ones its emotional-security column. Who may read each action's reasons is declared by the
+# app that implements it (reasons that count confidential records are for the people who work them).
 ACTIONS: dict[int, Action] = {a.number: a for a in [
     _action(1, _("Comprehensive school safety assessment"), _("Assessment"), _PHYS, "assessments"),
     _action(2, _("School climate"), _("Climate"), _EMO, "climate"),
     _action(3, _("Campus, building and classroom security"), _("Campus security"), _PHYS, "campus_security"),
-    _action(4, _("Anonymous reporting systems"), _("Anonymous reporting"), _EMO, "reporting",
-            {p.DISTRICT_ADMIN, p.DISTRICT_LEADER, p.SCHOOL_ADMIN, p.TIP_TRIAGE}),
-    _action(5, _("Coordination with first responders"), _("First responders"), _PHYS, "coordination",
-            DEFAULT_REASON_ROLES | {p.SRO}),
-    _action(6, _("Behavior threat assessment and management"), _("Threat assessment"), _EMO, "threat_mgmt",
-            {p.DISTRICT_ADMIN, p.THREAT_TEAM}),
-    _action(7, _("School-based law enforcement"), _("Law enforcement"), _PHYS, "law_enforcement",
-            DEFAULT_REASON_ROLES | {p.SRO}),
-    _action(8, _("Mental health resources"), _("Mental health"), _EMO, "mental_health",
-            {p.DISTRICT_ADMIN, p.COUNSELOR}),
-    _action(9, _("Drills"), _("Drills"), _PHYS, "drills", DEFAULT_REASON_ROLES | {p.SRO}),
+    _action(4, _("Anonymous reporting systems"), _("Anonymous reporting"), _EMO, "reporting"),
+    _action(5, _("Coordination with first responders"), _("First responders"), _PHYS, "coordination"),
+    _action(6, _("Behavior threat assessment and management"), _("Threat assessment"), _EMO, "threat_mgmt"),
+    _action(7, _("School-based law enforcement"), _("Law enforcement"), _PHYS, "law_enforcement"),
+    _action(8, _("Mental health resources"), _("Mental health"), _EMO, "mental_health"),
+    _action(9, _("Drills"), _("Drills"), _PHYS, "drills"),
     _action(10, _("Social media monitoring"), _("Social media"), _EMO, "social_media"),
 ]}
 
@@ -128,6 +126,23 @@ def register_evaluator(number: int, evaluator: Evaluator, reason_roles: Iterable
             raise ValueError(f"Unknown roles {sorted(unknown)} for action {number}")
         action.reason_roles = frozenset(reason_roles)
     action.evaluator = evaluator
+
+
+def register_action(declaration, *, app_label: str) -> None:
+    """Register the action an app declares in its ``integrations.py`` (``portal.registry.ActionDeclaration``).
+
+    Only the app the action belongs to may declare it, once, and it must say who reads its reasons.
+    """
+    action = get(declaration.number)
+    if app_label != action.app_label:
+        raise ImproperlyConfigured(
+            f"Action {action.number} belongs to the {action.app_label} app, not {app_label}")
+    if action.declared_by is not None and action.declared_by != app_label:
+        raise ImproperlyConfigured(f"Action {action.number} is already declared by {action.declared_by}")
+    if not declaration.reason_roles:
+        raise ImproperlyConfigured(f"{app_label} must say which roles read the reasons of action {action.number}")
+    register_evaluator(action.number, declaration.evaluator, reason_roles=declaration.reason_roles)
+    action.declared_by = app_label
 
 
 def unregister_evaluator(number: int) -> None:

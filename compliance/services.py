@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from schools import audit, permissions
+from portal import audit, permissions
+from portal.scope import active_memberships_for
 from schools.models import AuditEvent, School
-from schools.scope import active_memberships_for
 
 from . import documents
 from .models import GeneratedDocument
@@ -177,7 +177,7 @@ def document_sweep(*, now=None) -> dict:
 
 def schools_for_request(user, kind: documents.DocumentKind):
     """Schools where the person may request this kind of document."""
-    from schools.crud import permissions_school_filter
+    from portal.crud import permissions_school_filter
 
     return School.objects.filter(permissions_school_filter(user, GeneratedDocument, kind.action),
                                  is_active=True)

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
-from schools import permissions
-from schools.crud import get_scoped_or_404, require_action, require_any
-from schools.csv_export import csv_response
+from portal import scope
+from portal.crud import get_scoped_or_404, require_action, require_any
+from portal.csv_export import csv_response
+from portal.uploads import serve_file
 from schools.models import School, SchoolYear
-from schools.uploads import serve_file
 from schools.views import PortalFilterSet
 
 from . import dashboard, documents, services
@@ -27,7 +27,7 @@ from .models import GeneratedDocument
 
 
 def home_context(request) -> dict:
-    """HOME_PROVIDERS entry: the dashboard on the home page."""
+    """Home panel (compliance/integrations.py): the dashboard on the home page."""
     context = dashboard.build(request)
     if context is None:
         return {}
@@ -41,7 +41,7 @@ def dashboard_view(request):
         return _dashboard_csv(request)
     context = dashboard.build(request)
     if context is None:
-        return render(request, "schools/no_membership.html")
+        return render(request, "portal/no_membership.html")
     return render(request, "compliance/dashboard.html", {"dashboard": context})
 
 
@@ -111,7 +111,7 @@ def document_list(request):
     page = Paginator(filterset.qs.order_by("-created_at", "-pk"), 25).get_page(request.GET.get("page"))
     return render(request, "compliance/document_list.html", {
         "page": page, "filterset": filterset,
-        "can_request": permissions.can_anywhere(request.user, "compliance.generateddocument", "add"),
+        "can_request": scope.can_anywhere(request.user, "compliance.generateddocument", "add"),
     })
 
 
@@ -146,8 +146,8 @@ def _document_context(request, document):
         "document": document,
         "kind_label": dict(documents.choices()).get(document.kind, document.kind),
         "polling": document.status in (GeneratedDocument.Status.QUEUED, GeneratedDocument.Status.RENDERING),
-        "can_download": permissions.can(request.user, document, "download"),
-        "can_retry": permissions.can(request.user, document, "add"),
+        "can_download": scope.can(request.user, document, "download"),
+        "can_retry": scope.can(request.user, document, "add"),
     }
 
 

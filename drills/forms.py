@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from schools.crud import ScopedModelForm
+from portal.crud import ScopedModelForm
 from schools.models import Membership, School, User
 
 from .models import AfterActionReport, Drill, DrillKind, DrillRequirement, ImprovementItem

@@ -1,36 +1,69 @@
-"""Where drills plugs into the shared registries: the action-9 evaluator (dashboard), My tasks (improvement
-items), the generated documents (the drill-log PDF) and the daily digest (reminders). Called from
-``DrillsConfig.ready``."""
+"""Everything drills adds to the shared registries, in one place: its rows of the permission matrix (and
+the verbs they use), its pages in the navigation, the action-9 evaluator and who reads its reasons, the
+improvement items on My tasks, the drill-log PDF, the digest reminders and the demo drills.
+
+``portal.registry`` reads ``INTEGRATION`` when Django is ready; nothing else in the tree names drills.
+"""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from compliance.documents import DocumentKind
+from drills import demo, evaluators, reminders
+from drills.documents import drill_log_context, drill_log_title
+from drills.models import ImprovementItem
+from portal.permissions import (
+    COUNSELOR,
+    DISTRICT_ADMIN,
+    DISTRICT_LEADER,
+    SCHOOL_ADMIN,
+    SCHOOL_STAFF,
+    SRO,
+    THREAT_TEAM,
+)
+from portal.registry import ActionDeclaration, DemoStep, FollowUpSource, Integration, NavLink
 
-def register_all():
-    from compliance import documents, registry
-    from schools import followups, notifications, permissions
+# Tip triage has nothing in drills; the SRO reads and countersigns, nothing else.
+VIEWERS = {DISTRICT_ADMIN, DISTRICT_LEADER, SCHOOL_ADMIN, SCHOOL_STAFF, COUNSELOR, THREAT_TEAM, SRO}
+MANAGERS = {SCHOOL_ADMIN, DISTRICT_ADMIN}
+READERS_OF_EXPORTS = {DISTRICT_ADMIN, DISTRICT_LEADER, SCHOOL_ADMIN}
 
-    from . import evaluators, reminders
-    from .documents import drill_log_context, drill_log_title
-    from .models import ImprovementItem
 
+def _improvement_item_link(item):
+    return reverse("drills:drill-after-action", args=[item.after_action.drill_id])
+
+
+INTEGRATION = Integration(
+    app_label="drills",
+    verbs=("sign", "countersign", "export", "download"),
+    matrix={
+        "drills.drill": {"view": VIEWERS, "add": MANAGERS, "change": MANAGERS, "delete": {DISTRICT_ADMIN},
+                         "sign": MANAGERS, "countersign": {SRO}, "export": READERS_OF_EXPORTS,
+                         "download": READERS_OF_EXPORTS},
+        "drills.afteractionreport": {"view": VIEWERS, "add": MANAGERS, "change": MANAGERS},
+        "drills.improvementitem": {"view": VIEWERS, "add": MANAGERS, "change": MANAGERS},
+        "drills.drillkind": {"view": VIEWERS, "add": {DISTRICT_ADMIN}, "change": {DISTRICT_ADMIN}},
+        "drills.drillrequirement": {"view": VIEWERS, "add": {DISTRICT_ADMIN}, "change": {DISTRICT_ADMIN},
+                                    "delete": {DISTRICT_ADMIN}},
+    },
+    navigation=[
+        NavLink("Actions", _("Drills"), "drills:drill-list", "drills.drill", order=90),
+        NavLink("Actions", _("Drill compliance"), "drills:compliance", "drills.drill", order=91),
+        NavLink("District", _("Drill requirements"), "drills:drillrequirement-list", "drills.drillrequirement",
+                order=70),
+        NavLink("District", _("Drill kinds"), "drills:drillkind-list", "drills.drillkind", order=71),
+        NavLink("Home", _("Drill calendar feed"), "drills:calendar-feed", "drills.drill", order=80),
+    ],
     # Drill statuses are not confidential: every role that reads drills may read why.
-    registry.register_evaluator(9, evaluators.evaluate, reason_roles=permissions.roles_for("drills.drill", "view"))
-    followups.register(
-        ImprovementItem,
-        label=_("Drill improvement item"),
-        school_path="after_action__drill__school",
-        select_related=("after_action",),
-        link=lambda item: reverse("drills:drill-after-action", args=[item.after_action.drill_id]),
-    )
-    documents.register(
-        documents.DocumentKind(
-            key="drill_log",
-            label=_("Drill log"),
-            template="drills/documents/drill_log.html",
-            title=drill_log_title,
-            context=drill_log_context,
-            action="add",
-        )
-    )
-    notifications.register_digest_provider(reminders.digest_lines)
+    action=ActionDeclaration(9, evaluators.evaluate, reason_roles=VIEWERS),
+    followups=[
+        FollowUpSource(ImprovementItem, label=_("Drill improvement item"), link=_improvement_item_link,
+                       school_path="after_action__drill__school", select_related=("after_action",)),
+    ],
+    documents=[
+        DocumentKind(key="drill_log", label=_("Drill log"), template="drills/documents/drill_log.html",
+                     title=drill_log_title, context=drill_log_context, action="add"),
+    ],
+    digest=[reminders.digest_lines],
+    demo_steps=[DemoStep("drills", demo.add_demo_drills, order=100)],
+)

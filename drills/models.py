@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import US_STATES, Agency, Building, District, FollowUp, School
-from schools.scope import ScopedQuerySet, active_memberships_for, allowed_memberships
+from portal.models import FollowUp
+from portal.scope import ScopedQuerySet, active_memberships_for, allowed_memberships
+from schools.models import US_STATES, Agency, Building, District, School
 
 
 class DrillLocked(Exception):

@@ -1,4 +1,4 @@
-"""Drill reminders, delivered as lines of the daily digest (``schools.notifications``) at the district's hour.
+"""Drill reminders, delivered as lines of the daily digest (``portal.notifications``) at the district's hour.
 
 - a drill planned in the next 7 days -> the school's admins, once per planned date (a rescheduled drill
   is reminded again for its new date);
@@ -9,7 +9,7 @@
 - a signed log not yet countersigned -> the school's SROs, once.
 
 Each reminder is a key in the ``SentReminder`` ledger (recipient, kind, subject, milestone date). The
-provider claims nothing: it returns every candidate line with its key, and ``schools.notifications``
+provider claims nothing: it returns every candidate line with its key, and ``portal.notifications``
 claims the keys in the transaction that writes the person's digest, after winning that digest's own key.
 So two passes at once, or a rerun, never send a line twice, and a line's key is held only by the pass
 whose digest carries it (a person whose digest is already written keeps the line for tomorrow). Lines
@@ -28,8 +28,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from compliance.registry import Status
+from portal.notifications import DigestLine
 from schools.models import Membership, SchoolYear
-from schools.notifications import DigestLine
 
 from .models import Drill, ImprovementItem
 
@@ -152,7 +152,7 @@ def overdue_items(district, today, admins) -> list[Reminder]:
             "after_action__drill__school__name",
         )
     )
-    reminders, my_tasks, link_to = [], reverse("schools:my-tasks"), url_for("drills:drill-after-action")
+    reminders, my_tasks, link_to = [], reverse("portal:my-tasks"), url_for("drills:drill-after-action")
     for pk, owner_id, due_on, drill_id, school_id, school_name in items:
         subject = f"drills.improvementitem:{pk}"
         reminders.append(

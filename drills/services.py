@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from schools import audit
+from portal import audit
 from schools.models import AuditEvent
 
 from .models import AfterActionReport, CalendarFeedToken, Drill
@@ -105,7 +105,7 @@ def after_action_save(*, drill: Drill, form, by) -> AfterActionReport:
 
 def improvement_item_add(*, report: AfterActionReport, form, by):
     """Add an improvement item; its owner hears of it (a link only) unless they added it themselves."""
-    from schools.notifications import notification_create
+    from portal.notifications import notification_create
 
     item = form.instance
     item.after_action = report
@@ -126,7 +126,7 @@ def improvement_item_add(*, report: AfterActionReport, form, by):
                 subject=_("A drill follow-up was assigned to you"),
                 template="drills/item_assigned",
                 context={"school_name": report.drill.school.name, "due_on": item.due_on},
-                link=reverse("schools:my-tasks"),
+                link=reverse("portal:my-tasks"),
             )
     return item
 

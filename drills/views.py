@@ -1,6 +1,6 @@
 """Pages of the drills app.
 
-CRUD (list, plan, detail, edit, delete) goes through ``schools.crud.ScopedCRUDView``; the actions that are
+CRUD (list, plan, detail, edit, delete) goes through ``portal.crud.ScopedCRUDView``; the actions that are
 not CRUD (record results, sign off, countersign, correct, cancel, after-action report, compliance calendar,
 exports, the iCal feed) are small function views. Every record is loaded through ``for_user``: outside
 the person's scope it is a 404, visible but not allowed a 403.
@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from compliance.dashboard import as_of_for
 from compliance.registry import Status
-from schools import audit, permissions
-from schools.crud import (
+from portal import audit, scope
+from portal.crud import (
     ScopedCRUDView,
     get_scoped_or_404,
     permissions_school_filter,
@@ -117,7 +117,7 @@ class DrillCRUD(ScopedCRUDView):
 def detail_context(request, drill) -> dict:
     user = request.user
     can = {
-        action: permissions.can(user, drill, action) for action in ("change", "sign", "countersign", "add")
+        action: scope.can(user, drill, action) for action in ("change", "sign", "countersign", "add")
     }
     superseded, locked = drill.is_superseded, drill.is_locked
     report = AfterActionReport.objects.filter(drill=drill).first()
@@ -131,7 +131,7 @@ def detail_context(request, drill) -> dict:
         "can_sign": can["sign"] and not locked and not superseded and drill.status == Drill.Status.COMPLETED,
         "can_countersign": can["countersign"] and locked and drill.countersigned_at is None,
         "can_correct": can["add"] and locked and not superseded,
-        "can_delete": permissions.can(user, drill, "delete")
+        "can_delete": scope.can(user, drill, "delete")
         and drill.status != Drill.Status.COMPLETED
         and not locked,
         "sign_problems": drill.sign_off_problems() if can["sign"] and not locked else [],
@@ -283,8 +283,8 @@ def drill_after_action(request, pk):
     """The report (what happened, went well, to improve) and its improvement items with owners and dates."""
     drill = get_scoped_or_404(request, Drill, pk)
     report = AfterActionReport.objects.filter(drill=drill).first()
-    can_write = permissions.can(request.user, drill, "change") and not drill.is_locked
-    can_add_items = report is not None and permissions.can(request.user, drill, "change")
+    can_write = scope.can(request.user, drill, "change") and not drill.is_locked
+    can_add_items = report is not None and scope.can(request.user, drill, "change")
     report_form = AfterActionForm(instance=report or AfterActionReport()) if can_write else None
     item_form = ImprovementItemForm(school=drill.school) if can_add_items else None
     status = 200
@@ -356,7 +356,7 @@ def _drill_schools(request, action="view"):
 @login_required
 def compliance_overview(request):
     """Every school the person may see, with its worst requirement and what to schedule next."""
-    if not permissions.can_anywhere(request.user, "drills.drill", "view"):
+    if not scope.can_anywhere(request.user, "drills.drill", "view"):
         audit.record(
             AuditEvent.Action.DENIED_FORBIDDEN, request=request, object_type="drills.drill", note="view"
         )
@@ -415,7 +415,7 @@ def compliance_school(request, school_id):
             "calendar": calendar,
             "can_plan": _drill_schools(request, "add").filter(pk=school.pk).exists(),
             "can_export": _drill_schools(request, "export").filter(pk=school.pk).exists(),
-            "can_request_pdf": permissions.can_anywhere(user, "compliance.generateddocument", "add")
+            "can_request_pdf": scope.can_anywhere(user, "compliance.generateddocument", "add")
             and _drill_schools(request, "download").filter(pk=school.pk).exists(),
         },
     )
@@ -424,7 +424,7 @@ def compliance_school(request, school_id):
 @login_required
 def drill_export(request, school_id):
     """The year's drill log of one school as CSV (formula-safe), audited."""
-    from schools.csv_export import csv_response
+    from portal.csv_export import csv_response
 
     school = get_scoped_or_404(request, School, school_id)
     if not _drill_schools(request, "export").filter(pk=school.pk).exists():
@@ -482,8 +482,8 @@ class DrillRequirementCRUD(ScopedCRUDView):
             "detail",
             object=requirement,
             requirement=requirement,
-            can_change=not requirement.is_locked and permissions.can(request.user, requirement, "change"),
-            can_delete=not requirement.is_locked and permissions.can(request.user, requirement, "delete"),
+            can_change=not requirement.is_locked and scope.can(request.user, requirement, "change"),
+            can_delete=not requirement.is_locked and scope.can(request.user, requirement, "delete"),
             update_url=self.url_for("update", requirement),
             delete_url=self.url_for("delete", requirement),
         )
@@ -533,7 +533,7 @@ class DrillKindCRUD(ScopedCRUDView):
 @login_required
 def calendar_feed(request):
     """The person's own feed address: make one (shown once), make a new one, or turn it off."""
-    if not permissions.can_anywhere(request.user, "drills.drill", "view"):
+    if not scope.can_anywhere(request.user, "drills.drill", "view"):
         raise PermissionDenied(_("Your role does not allow this."))
     secret = None
     if request.method == "POST":

@@ -116,7 +116,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Applications ---------------------------------------------------------------------------
 INSTALLED_APPS = [
     # The Django admin, with the portal's AdminSite: superusers only, behind the second factor.
-    "schools.apps.PortalAdminConfig",
+    "accounts.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -132,7 +132,11 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "django_celery_beat",
+    # The shared layer (organisation, platform, people), then compliance, then the action apps: each app's
+    # integrations.py is applied in this order (portal/registry.py).
     "schools",
+    "portal",
+    "accounts",
     "compliance",
     "drills",
 ]
@@ -143,7 +147,7 @@ if IS_TEST:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content Security Policy with a per-request nonce, Permissions-Policy (schools/security.py).
-    "schools.security.SecurityHeadersMiddleware",
+    "accounts.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -155,11 +159,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Idle timeout and absolute lifetime, then the second-factor gate (after auth, OTP, messages, htmx).
-    "schools.security.SessionTimeoutMiddleware",
-    "schools.security.TwoFactorRequiredMiddleware",
-    "schools.middleware.DistrictTimezoneMiddleware",
-    "schools.middleware.SchoolSwitcherMiddleware",
-    "schools.middleware.AuditFlushMiddleware",
+    "accounts.security.SessionTimeoutMiddleware",
+    "accounts.security.TwoFactorRequiredMiddleware",
+    "portal.middleware.DistrictTimezoneMiddleware",
+    "portal.middleware.SchoolSwitcherMiddleware",
+    "portal.middleware.AuditFlushMiddleware",
     # Last: it must see failed logins that the views above it handled.
     "axes.middleware.AxesMiddleware",
 ]
@@ -187,7 +191,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "schools.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -262,11 +266,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # The outbox sweep: pending emails that are due and emails whose sender died (lease expired).
     "schools-notification-sweep": {
-        "task": "schools.tasks.notification_sweep", "schedule": crontab(), "options": {"expires": 55},
+        "task": "portal.tasks.notification_sweep", "schedule": crontab(), "options": {"expires": 55},
     },
     # The daily digest: each district is served when its local hour comes round.
     "schools-digest-hourly": {
-        "task": "schools.tasks.digest_send_hourly", "schedule": crontab(minute=0), "options": {"expires": 3000},
+        "task": "portal.tasks.digest_send_hourly", "schedule": crontab(minute=0), "options": {"expires": 3000},
     },
     # Generated documents: fail renders stuck past their time limit, enqueue again what lost its message.
     "compliance-document-sweep": {
@@ -339,9 +343,9 @@ AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # "Teacher@x" and "teacher@x" are one account (email logins are case-insensitive): one counter.
-AXES_USERNAME_CALLABLE = "schools.security.axes_username"
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 # The client address, behind TRUSTED_PROXY_COUNT proxies; never the proxy's own address.
-AXES_CLIENT_IP_CALLABLE = "schools.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 # A wrong password during a lockout does not restart the cool-off: the message's wait stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 

@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from schools import security
-from schools import views as school_views
-from schools import views_account as account_views
-from schools.forms_people import PortalAuthenticationForm
+from accounts import security
+from accounts import views_account as account_views
+from accounts.forms_people import PortalAuthenticationForm
+from portal import views as portal_views
 
 urlpatterns = [
-    path("", school_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     # The login form says so when the right password belongs to an account not enabled or deactivated.
     path("accounts/login/", auth_views.LoginView.as_view(
         redirect_authenticated_user=True, authentication_form=PortalAuthenticationForm), name="login"),
@@ -21,7 +21,8 @@ urlpatterns = [
     path("accounts/reset/<uidb64>/<token>/", account_views.PasswordResetConfirmView.as_view(),
          name="password_reset_confirm"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("account/", include("schools.urls_account")),
+    path("", include("accounts.urls")),
+    path("", include("portal.urls")),
     path("security/csp-report/", security.csp_report, name="csp-report"),
     path("district/", include("schools.urls")),
     path("compliance/", include("compliance.urls")),

@@ -17,8 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .scope import ScopedQuerySet
-from .uploads import SafeUploadField
+from portal.scope import ScopedQuerySet
 
 US_STATES = [
     ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
@@ -119,7 +118,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def active_memberships(self):
         """This person's memberships active today in each membership's district time zone (cached)."""
-        from .scope import active_memberships_for
+        from portal.scope import active_memberships_for
 
         return active_memberships_for(self)
 
@@ -711,47 +710,6 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.subject} {self.milestone_date} -> {self.recipient_id}"
-
-
-class FollowUp(models.Model):
-    """Abstract follow-up work (after-action items, corrective actions): an owner, a due date, done or not.
-
-    Concrete models add their own link to the record they follow up and a ``scope_path``.
-    Due dates are district-local dates.
-    """
-
-    title = models.CharField(_("what needs doing"), max_length=200)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("owner"))
-    due_on = models.DateField(_("due on"))
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
-    evidence_note = models.TextField(_("evidence"), blank=True)
-    # Through the shared upload gate: type by content, metadata stripped from photos, generated names.
-    evidence_file = SafeUploadField(_("evidence file"), prefix="followups", blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        abstract = True
-        ordering = ["due_on"]
-
-    @property
-    def is_done(self) -> bool:
-        return self.done_at is not None
-
-    def is_overdue(self, today: dt.date) -> bool:
-        return not self.is_done and self.due_on < today
-
-    def mark_done(self, *, by, note: str = ""):
-        if self.is_done:
-            return
-        self.done_at = timezone.now()
-        self.done_by = by
-        if note:
-            self.evidence_note = note
-        self.save(update_fields=["done_at", "done_by", "evidence_note"])
-
 
 
 class UserSession(models.Model):

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .models import US_STATES, School
+from schools.models import US_STATES, School
 
 # Cells that mean "no value" in NCES exports.
 FOOTNOTE_MARKS = frozenset({"†", "–", "—", "‡", "-", "*", "N/A"})

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import audit, nces
-from .models import AuditEvent, Building, District, School, validate_time_zone
+from portal import audit
+from schools import nces
+from schools.models import AuditEvent, Building, District, School, validate_time_zone
 
 logger = logging.getLogger(__name__)
 

@@ -1,20 +1,16 @@
-"""Pages of the shared app: home, the school switcher, and the district admin's management pages."""
+"""The organisation pages of district admins: schools, buildings, agencies, school years, terms, closures,
+memberships (the people pages are in accounts/, the audit log in portal/)."""
 
 import django_filters
-from django import forms
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
-from django.views.decorators.http import require_POST
 
-from . import audit, views_people
-from .crud import ScopedCRUDView, ScopedModelForm, get_scoped_or_404
-from .middleware import SchoolSwitcherMiddleware
-from .models import (
+from portal import audit
+from portal.crud import ScopedCRUDView, ScopedModelForm
+from portal.filters import PortalFilterSet
+from portal.forms import DateInput
+from schools.models import (
     Agency,
     AuditEvent,
     Building,
@@ -26,53 +22,7 @@ from .models import (
     User,
 )
 
-HOME_PROVIDERS = []  # callables (request) -> context dict; Foundation II's dashboard registers here
-
-
-@login_required
-def home(request):
-    """The home page per role; a person with no active membership learns whom to ask, and nothing else."""
-    memberships = request.portal_memberships
-    if not memberships:
-        return render(request, "schools/no_membership.html", status=200)
-    context = {"memberships": memberships}
-    for provider in HOME_PROVIDERS:
-        context.update(provider(request))
-    return render(request, "schools/home.html", context)
-
-
-@login_required
-@require_POST
-def switch_school(request):
-    """Narrow the pages to one school (or show all); a school outside the person's scope is a 404."""
-    school_id = request.POST.get("school", "")
-    if school_id:
-        school = get_scoped_or_404(request, School, school_id)
-        request.session[SchoolSwitcherMiddleware.SESSION_KEY] = school.pk
-    else:
-        request.session.pop(SchoolSwitcherMiddleware.SESSION_KEY, None)
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure())
-    if not safe:
-        target = reverse("home")
-    return HttpResponseRedirect(target)
-
-
 # --- Filters -----------------------------------------------------------------------------------
-
-
-class PortalFilterSet(django_filters.FilterSet):
-    """FilterSet whose choice filters are narrowed to the person's scope."""
-
-    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
-        super().__init__(data, queryset, request=request, **kwargs)
-        for f in self.filters.values():
-            # ModelChoiceFilter keeps its queryset in ``f.queryset`` and copies it into ``extra`` when it
-            # builds the form field: narrow both, or the choices list every school of every district.
-            qs = getattr(f, "queryset", None)
-            if qs is not None and hasattr(qs, "for_user"):
-                f.queryset = f.extra["queryset"] = qs.for_user(request.user, "view")
 
 
 class SchoolFilter(PortalFilterSet):
@@ -95,34 +45,6 @@ class MembershipFilter(PortalFilterSet):
         fields = ["user__display_name", "role", "school"]
 
 
-class UserFilter(PortalFilterSet):
-    q = django_filters.CharFilter(method="search", label=_l("Name or email contains"))
-    is_active = django_filters.BooleanFilter(label=_l("Enabled"))
-
-    class Meta:
-        model = User
-        fields = ["q", "is_active"]
-
-    def search(self, queryset, name, value):
-        from django.db.models import Q
-
-        return queryset.filter(Q(display_name__icontains=value) | Q(email__icontains=value))
-
-
-class AuditFilter(PortalFilterSet):
-    action = django_filters.ChoiceFilter(choices=AuditEvent.Action.choices, label=_l("Action"))
-    actor_label = django_filters.CharFilter(lookup_expr="icontains", label=_l("Person (email) contains"))
-    object_type = django_filters.CharFilter(lookup_expr="icontains", label=_l("Record type contains"))
-    at__date__gte = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_l("From"),
-                                              widget=forms.DateInput(attrs={"type": "date"}))
-    at__date__lte = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_l("To"),
-                                              widget=forms.DateInput(attrs={"type": "date"}))
-
-    class Meta:
-        model = AuditEvent
-        fields = ["action", "actor_label", "object_type"]
-
-
 class CalendarDayFilter(PortalFilterSet):
     school_year = django_filters.ModelChoiceFilter(queryset=SchoolYear.objects.all(), label=_l("School year"))
 
@@ -132,10 +54,6 @@ class CalendarDayFilter(PortalFilterSet):
 
 
 # --- Forms -------------------------------------------------------------------------------------
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class SchoolYearForm(ScopedModelForm):
@@ -191,7 +109,7 @@ class SchoolCRUD(ScopedCRUDView):
     empty_message = _l("No schools yet. Import your district from the NCES directory to add them all at once.")
 
     def new_instance(self):
-        from .scope import active_memberships_for
+        from portal.scope import active_memberships_for
 
         districts = [m.district for m in active_memberships_for(self.request.user)
                      if m.role == Membership.Role.DISTRICT_ADMIN and m.district_id]
@@ -279,36 +197,6 @@ class MembershipCRUD(ScopedCRUDView):
         # Reached only after a committed save: a membership change is a permission change.
         audit.record(AuditEvent.Action.PERMISSION_CHANGE, request=self.request, obj=obj,
                      fields=self.form.changed_data)
-        return reverse("schools:user-detail", kwargs={"pk": obj.user_id})
+        return reverse("accounts:user-detail", kwargs={"pk": obj.user_id})
 
 
-class UserCRUD(ScopedCRUDView):
-    """People in the district; invitation, CSV import, enabling and deactivation are their own views."""
-
-    model = User
-    fields = ["display_name", "title", "phone"]
-    filterset_class = UserFilter
-    list_columns = ["display_name", "email", "title", "is_active"]
-    detail_fields = ["display_name", "email", "title", "phone", "is_active", "date_joined", "deactivated_at"]
-    url_base = "user"
-    empty_message = _l("No people yet. Invite someone by email or import your staff from a CSV file.")
-
-    @classmethod
-    def get_urls(cls):
-        return [u for u in super().get_urls() if u.name.endswith(("-list", "-detail", "-update"))]
-
-    def render(self, role, status=200, **context):
-        # The people pages add the invite/import buttons, the roles and the enable/deactivate buttons.
-        return super().render(role, status, **views_people.user_page_context(self.request, role, context))
-
-
-class AuditEventCRUD(ScopedCRUDView):
-    model = AuditEvent
-    filterset_class = AuditFilter
-    list_columns = ["at", "actor_label", "action", "object_type", "object_id", "path"]
-    url_base = "auditevent"
-    empty_message = _l("Nothing recorded for these filters.")
-
-    @classmethod
-    def get_urls(cls):
-        return [u for u in super().get_urls() if u.name.endswith(("-list", "-detail"))]

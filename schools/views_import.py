@@ -15,11 +15,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from . import nces, permissions, uploads
-from .crud import require_any
-from .models import District, School
-from .scope import active_memberships_for
-from .services import NCESImportError, nces_import
+from portal import permissions, uploads
+from portal.crud import require_any
+from portal.scope import active_memberships_for
+from schools import nces
+from schools.models import District, School
+from schools.services import NCESImportError, nces_import
 
 logger = logging.getLogger(__name__)
 

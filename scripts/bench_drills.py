@@ -10,7 +10,7 @@ admin, the 2026-27 calendar (terms, holidays) and a year of drills (completed, s
 planned in the coming week) plus overdue improvement items at one school in ten. It measures:
 
 1. the compliance calendar of a 500-school district: queries (the same as for 50 schools) and seconds;
-2. the daily reminder pass over every school: ``schools.notifications.digest_send_hourly`` at an instant
+2. the daily reminder pass over every school: ``portal.notifications.digest_send_hourly`` at an instant
    that is every district's digest hour, with the drills digest provider computing reminders and the
    outbox and ledger rows written, but no email sent (the enqueue after commit is stubbed out);
    seconds, queries per district and per digest batch (``notifications.DIGEST_BATCH`` people per
@@ -244,7 +244,7 @@ def main():
           f"{digests} digests, {notes} outbox rows, {keys} ledger rows ({keys - digests} drill reminders)")
     print(f"  of which the drills provider (reminders computed, nothing claimed): {provider['seconds']:.1f} s, "
           f"{provider['queries']} queries ({provider['queries'] / args.districts:.0f} per district); "
-          f"the digest writes (schools.notifications.digest_send: digest and line keys claimed, outbox "
+          f"the digest writes (portal.notifications.digest_send: digest and line keys claimed, outbox "
           f"rows written, one transaction per batch): {elapsed - provider['seconds']:.1f} s, {len(batches)} batches "
           f"of up to {max(n for n, _ in batches)} people, {min(q for _, q in batches)}-{max(q for _, q in batches)} "
           f"queries per batch")

@@ -151,7 +151,7 @@ def page(context, watch, request):
             route.continue_()
 
     context.route("**/*", route)
-    csp_logger = logging.getLogger("schools.security.csp")
+    csp_logger = logging.getLogger("accounts.security.csp")
     handler = _CspReportHandler(watch)
     csp_logger.addHandler(handler)
     page = context.new_page()

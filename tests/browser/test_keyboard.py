@@ -100,7 +100,7 @@ def test_the_phone_menu_opens_from_the_toggler_with_the_keyboard(signed_in):
         if is_focused(my_tasks):
             break
     press_and_wait(page, "Enter")
-    assert page.url.endswith(reverse("schools:my-tasks"))
+    assert page.url.endswith(reverse("portal:my-tasks"))
 
 
 def test_the_school_switcher_narrows_the_list_with_the_keyboard(signed_in, world):

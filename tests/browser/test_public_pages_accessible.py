@@ -41,7 +41,7 @@ def test_the_public_pages_pass_axe(page, watch, school_a_staff):
 
     walk.visit(reverse("password_reset_confirm", args=[uid, "expired-token"]))
     walk.visit(reverse("password_reset_complete"))
-    walk.visit(reverse("schools:invite-accept", args=[uid, "expired-token"]))
+    walk.visit(reverse("accounts:invite-accept", args=[uid, "expired-token"]))
     walk.assert_clean()
 
 

@@ -13,11 +13,12 @@ from schools.models import Building, SchoolYear
 @pytest.fixture
 def restore_registry():
     """Whatever a test registers with the action registry is undone after it."""
-    saved = {n: (a.evaluator, a.reason_roles) for n, a in registry.ACTIONS.items()}
+    saved = {n: (a.evaluator, a.reason_roles, a.declared_by) for n, a in registry.ACTIONS.items()}
     yield registry
-    for number, (evaluator, reason_roles) in saved.items():
+    for number, (evaluator, reason_roles, declared_by) in saved.items():
         registry.ACTIONS[number].evaluator = evaluator
         registry.ACTIONS[number].reason_roles = reason_roles
+        registry.ACTIONS[number].declared_by = declared_by
 
 
 def count_buildings(schools, school_year, as_of):

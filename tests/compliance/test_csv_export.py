@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from schools.csv_export import csv_response, safe_cell
+from portal.csv_export import csv_response, safe_cell
 
 
 @pytest.mark.parametrize("text", ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK(\"http://x\")"])

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from schools import followups
+from portal import followups
 from schools.models import AuditEvent
 from tests.factories import UserFactory
 from tests.testapp.models import FakeFollowUp
@@ -25,7 +25,7 @@ def task(school, owner, title, days_from_today, **extra):
 
 
 def done_url(row):
-    return reverse("schools:task-done", args=["testapp.fakefollowup", row.pk])
+    return reverse("portal:task-done", args=["testapp.fakefollowup", row.pk])
 
 
 def titles(response):
@@ -33,7 +33,7 @@ def titles(response):
 
 
 def test_my_tasks_is_in_everyones_navigation(client, school_a_staff, sro_two_schools):
-    assert reverse("schools:my-tasks") == URL
+    assert reverse("portal:my-tasks") == URL
     for person in (school_a_staff, sro_two_schools):
         client.force_login(person)
         assert f'href="{URL}"' in client.get(reverse("home")).content.decode()
@@ -186,7 +186,7 @@ def test_someone_who_sees_a_task_but_neither_owns_it_nor_runs_the_school_gets_a_
 
 def test_an_unknown_kind_of_task_is_a_404(client, school_a_staff, world):
     client.force_login(school_a_staff)
-    assert client.get(reverse("schools:task-done", args=["nope.nothing", 1])).status_code == 404
+    assert client.get(reverse("portal:task-done", args=["nope.nothing", 1])).status_code == 404
 
 
 def test_registering_refuses_a_model_that_is_not_a_scoped_follow_up():

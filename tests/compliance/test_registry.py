@@ -98,10 +98,27 @@ def test_an_app_may_narrow_who_reads_its_reasons(restore_registry):
     assert not registry.get(9).reasons_visible_to({"school_admin", "sro"})
 
 
-def test_threat_assessment_reasons_are_not_for_every_reader():
+def test_an_action_is_declared_once_by_its_own_app_with_its_readers(restore_registry):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal.registry import ActionDeclaration
+
+    declaration = ActionDeclaration(6, count_buildings, reason_roles={"district_admin", "threat_team"})
+    with pytest.raises(ImproperlyConfigured, match="belongs to the threat_mgmt app"):
+        registry.register_action(declaration, app_label="drills")
+    with pytest.raises(ImproperlyConfigured, match="which roles read the reasons"):
+        registry.register_action(ActionDeclaration(6, count_buildings, reason_roles=()), app_label="threat_mgmt")
+    registry.register_action(declaration, app_label="threat_mgmt")
     action = registry.get(6)
     assert action.reasons_visible_to({"threat_team"})
     assert not action.reasons_visible_to({"district_leader", "school_admin", "sro", "school_staff"})
+
+
+def test_drills_reasons_are_read_by_exactly_the_roles_drills_declares():
+    from drills.integrations import VIEWERS
+
+    assert registry.get(9).declared_by == "drills"
+    assert registry.get(9).reason_roles == frozenset(VIEWERS)
 
 
 def test_a_result_refuses_a_status_outside_the_one_enum():

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from drills.models import AfterActionReport, ImprovementItem
-from schools import followups
+from portal import followups
 from schools.models import Notification
 
 from .factories import AfterActionFactory, ImprovementItemFactory, held

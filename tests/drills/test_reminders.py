@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from drills import reminders
-from schools import notifications
+from portal import notifications
 from schools.models import Membership, Notification, SentReminder
 from tests.factories import MembershipFactory, UserFactory
 

@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import include, path, reverse
 
 import safety_portal.urls
-from schools import audit
+from portal import audit
 from schools.models import AuditEvent, Building, School
 from schools.views import BuildingCRUD
 

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from schools.crud import ScopedModelForm, save_in_scope
+from portal.crud import ScopedModelForm, save_in_scope
 from schools.models import Building, CalendarDay, Membership, School, SchoolYear, instructional_days
 from tests.factories import BuildingFactory, MembershipFactory, UserFactory
 
@@ -18,8 +18,11 @@ pytestmark = pytest.mark.django_db
 Role = Membership.Role
 
 
+NAMESPACES = {"user-list": "accounts", "switch-school": "portal"}
+
+
 def url(name, obj=None):
-    return reverse(f"schools:{name}", kwargs={"pk": obj.pk} if obj is not None else None)
+    return reverse(f"{NAMESPACES.get(name, 'schools')}:{name}", kwargs={"pk": obj.pk} if obj is not None else None)
 
 
 def building_at(school):

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from schools import notifications
+from portal import notifications
 from schools.models import AuditEvent, Notification
 from tests.factories import UserFactory
 
@@ -25,7 +25,7 @@ def failed_email(recipient, district, error="SMTPRecipientsRefused: 550 no such 
 
 
 def test_the_page_is_where_the_navigation_says(district_admin, client):
-    assert reverse("schools:notification-failed") == PAGE
+    assert reverse("portal:notification-failed") == PAGE
     client.force_login(district_admin)
     assert PAGE in client.get("/").content.decode()
 
@@ -70,7 +70,7 @@ def test_retry_puts_the_email_back_and_sends_it(district_admin, school_a_staff, 
     notification = failed_email(school_a_staff, world.district)
     client.force_login(district_admin)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("schools:notification-retry", args=[notification.pk]))
+        response = client.post(reverse("portal:notification-retry", args=[notification.pk]))
     assert response.status_code == 302
     notification.refresh_from_db()
     assert notification.status == Status.SENT  # eager in tests: the task ran after commit
@@ -82,7 +82,7 @@ def test_retry_puts_the_email_back_and_sends_it(district_admin, school_a_staff, 
 def test_retry_of_another_districts_email_is_a_404(district_admin, world, client):
     notification = failed_email(UserFactory(), world.other_district)
     client.force_login(district_admin)
-    assert client.post(reverse("schools:notification-retry", args=[notification.pk])).status_code == 404
+    assert client.post(reverse("portal:notification-retry", args=[notification.pk])).status_code == 404
     notification.refresh_from_db()
     assert notification.status == Status.FAILED
 
@@ -90,7 +90,7 @@ def test_retry_of_another_districts_email_is_a_404(district_admin, world, client
 def test_retry_needs_a_post(district_admin, school_a_staff, world, client):
     notification = failed_email(school_a_staff, world.district)
     client.force_login(district_admin)
-    assert client.get(reverse("schools:notification-retry", args=[notification.pk])).status_code == 405
+    assert client.get(reverse("portal:notification-retry", args=[notification.pk])).status_code == 405
 
 
 def test_the_query_count_does_not_grow_with_the_rows(district_admin, world, client):

@@ -16,9 +16,9 @@ from django.urls import include, path
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from schools import notifications
+from portal import notifications
+from portal.tasks import notification_send, notification_sweep
 from schools.models import Building, Notification
-from schools.tasks import notification_send, notification_sweep
 from tests.factories import UserFactory
 from tests.live_worker import closed_port_url, hung_broker
 
@@ -231,11 +231,11 @@ def test_the_beat_schedule_runs_the_sweep_every_minute_and_the_digest_every_hour
     from safety_portal.celery import app
 
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    sweep = schedule["schools.tasks.notification_sweep"]
-    digest = schedule["schools.tasks.digest_send_hourly"]
+    sweep = schedule["portal.tasks.notification_sweep"]
+    digest = schedule["portal.tasks.digest_send_hourly"]
     assert sweep.minute == set(range(60)) and sweep.hour == set(range(24))
     assert digest.minute == {0} and digest.hour == set(range(24))
-    assert {"schools.tasks.notification_sweep", "schools.tasks.digest_send_hourly"} <= set(app.tasks)
+    assert {"portal.tasks.notification_sweep", "portal.tasks.digest_send_hourly"} <= set(app.tasks)
 
 
 # --- With a real worker process -----------------------------------------------------------------------

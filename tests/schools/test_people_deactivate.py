@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name, obj):
-    return reverse(f"schools:{name}", kwargs={"pk": obj.pk})
+    return reverse(f"accounts:{name}", kwargs={"pk": obj.pk})
 
 
 def sessions_of(user):

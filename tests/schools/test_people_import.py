@@ -4,15 +4,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from schools import people
+from accounts import people
 from schools.models import AuditEvent, Membership, Notification, User
 
 from ..factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD_URL = reverse("schools:user-import")
-CONFIRM_URL = reverse("schools:user-import-confirm")
+UPLOAD_URL = reverse("accounts:user-import")
+CONFIRM_URL = reverse("accounts:user-import-confirm")
 
 
 def csv_file(text, name="staff.csv"):

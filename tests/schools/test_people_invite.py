@@ -7,7 +7,7 @@ from schools.models import AuditEvent, Membership, Notification, User
 
 pytestmark = pytest.mark.django_db
 
-INVITE_URL = reverse("schools:user-invite")
+INVITE_URL = reverse("accounts:user-invite")
 
 
 def invite_data(world, **overrides):
@@ -31,7 +31,7 @@ def test_it_creates_an_inactive_account_with_its_membership_and_one_invitation(c
 
     person = User.objects.get(email="new.teacher@district.example")
     assert response.status_code == 302
-    assert response.url == reverse("schools:user-detail", kwargs={"pk": person.pk})
+    assert response.url == reverse("accounts:user-detail", kwargs={"pk": person.pk})
     assert not person.is_active
     assert not person.has_usable_password()
     assert (person.display_name, person.title, person.phone, person.invited_by) == (
@@ -137,7 +137,7 @@ def test_the_invitation_can_be_sent_again_until_a_password_is_chosen(client, dis
     client.force_login(district_admin)
     client.post(INVITE_URL, invite_data(world))
     person = User.objects.get(email="new.teacher@district.example")
-    url = reverse("schools:user-invite-resend", kwargs={"pk": person.pk})
+    url = reverse("accounts:user-invite-resend", kwargs={"pk": person.pk})
     assert client.post(url).status_code == 302
     assert Notification.objects.filter(recipient=person, kind="invitation").count() == 2
 

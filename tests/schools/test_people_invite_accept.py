@@ -21,7 +21,7 @@ def invitation(client, district_admin, world, django_capture_on_commit_callbacks
     client.force_login(district_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("schools:user-invite"),
+            reverse("accounts:user-invite"),
             {
                 "email": "nia@district.example",
                 "display_name": "Nia Newcomer",
@@ -53,7 +53,7 @@ def test_the_person_chooses_a_password_and_learns_they_must_wait_to_be_enabled(i
     anonymous = Client()
     response = choose_password(anonymous, path)
     assert response.status_code == 302
-    assert response.url == reverse("schools:invite-accepted")
+    assert response.url == reverse("accounts:invite-accepted")
     page = anonymous.get(response.url)
     assert "You cannot log in yet" in page.content.decode()
     assert "until your district administrator enables them" in page.content.decode()
@@ -76,7 +76,7 @@ def test_accepting_does_not_enable_the_account_until_the_admin_does(client, invi
     assert "not enabled yet" in refused.content.decode()
     assert "_auth_user_id" not in anonymous.session
 
-    assert client.post(reverse("schools:user-enable", kwargs={"pk": person.pk})).status_code == 302
+    assert client.post(reverse("accounts:user-enable", kwargs={"pk": person.pk})).status_code == 302
     accepted = log_in(anonymous, "nia@district.example", NEW_PASSWORD)
     assert accepted.status_code == 302
     assert anonymous.session["_auth_user_id"] == str(person.pk)
@@ -84,7 +84,7 @@ def test_accepting_does_not_enable_the_account_until_the_admin_does(client, invi
 
 def test_a_person_enabled_before_accepting_is_told_they_can_log_in(client, invitation):
     person, path = invitation
-    client.post(reverse("schools:user-enable", kwargs={"pk": person.pk}))
+    client.post(reverse("accounts:user-enable", kwargs={"pk": person.pk}))
     anonymous = Client()
     response = choose_password(anonymous, path)
     page = anonymous.get(response.url)
@@ -121,6 +121,6 @@ def test_a_forged_token_shows_the_expired_page(invitation):
 
 def test_a_deactivated_persons_old_invitation_no_longer_works(client, invitation):
     person, path = invitation
-    client.post(reverse("schools:user-deactivate", kwargs={"pk": person.pk}))
+    client.post(reverse("accounts:user-deactivate", kwargs={"pk": person.pk}))
     response = Client().get(path)
     assert "expired or was already used" in response.content.decode()

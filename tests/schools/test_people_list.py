@@ -13,7 +13,7 @@ from ..factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LIST_URL = reverse("schools:user-list")
+LIST_URL = reverse("accounts:user-list")
 
 
 def add_people(world, n):
@@ -46,8 +46,8 @@ def test_the_list_costs_the_same_queries_for_3_and_30_people(client, district_ad
 def test_the_list_has_invite_and_import_buttons_for_a_district_admin(client, district_admin, world):
     client.force_login(district_admin)
     html = client.get(LIST_URL).content.decode()
-    assert f'href="{reverse("schools:user-invite")}"' in html
-    assert f'href="{reverse("schools:user-import")}"' in html
+    assert f'href="{reverse("accounts:user-invite")}"' in html
+    assert f'href="{reverse("accounts:user-import")}"' in html
     assert "Invite someone" in html and "Import staff" in html
 
 
@@ -73,22 +73,22 @@ def test_a_persons_page_lists_current_and_past_roles_with_the_account_buttons(cl
     )
     MembershipFactory(user=person, role=Membership.Role.SCHOOL_STAFF, school=world.other_school)
     client.force_login(district_admin)
-    response = client.get(reverse("schools:user-detail", kwargs={"pk": person.pk}))
+    response = client.get(reverse("accounts:user-detail", kwargs={"pk": person.pk}))
     html = response.content.decode()
 
     assert response.status_code == 200
     assert "School staff" in html and "Counselor" in html
     assert "<strong>Current</strong>" in html and "<td>Ended</td>" in html
     assert "Other District School" not in html  # roles elsewhere are not this admin's to see
-    assert reverse("schools:membership-end", kwargs={"pk": current.pk}) in html
-    assert reverse("schools:user-deactivate", kwargs={"pk": person.pk}) in html
-    assert reverse("schools:user-enable", kwargs={"pk": person.pk}) not in html  # already enabled
+    assert reverse("accounts:membership-end", kwargs={"pk": current.pk}) in html
+    assert reverse("accounts:user-deactivate", kwargs={"pk": person.pk}) in html
+    assert reverse("accounts:user-enable", kwargs={"pk": person.pk}) not in html  # already enabled
 
 
 def test_the_edit_page_changes_name_title_and_phone_only(client, district_admin, school_a_staff):
     client.force_login(district_admin)
     response = client.post(
-        reverse("schools:user-update", kwargs={"pk": school_a_staff.pk}),
+        reverse("accounts:user-update", kwargs={"pk": school_a_staff.pk}),
         {
             "display_name": "Tess T. Teacher",
             "title": "Lead teacher",
@@ -112,5 +112,5 @@ def test_people_pages_are_not_for_school_admins(client, school_a_admin, school_a
     client.force_login(school_a_admin)
     html = client.get(LIST_URL).content.decode()
     assert "Tess Teacher" not in html
-    assert reverse("schools:user-invite") not in html
-    assert client.get(reverse("schools:user-detail", kwargs={"pk": school_a_staff.pk})).status_code == 404
+    assert reverse("accounts:user-invite") not in html
+    assert client.get(reverse("accounts:user-detail", kwargs={"pk": school_a_staff.pk})).status_code == 404

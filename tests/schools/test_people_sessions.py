@@ -5,8 +5,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.test import Client
 
+from accounts.sessions import sessions_end_for
 from schools.models import UserSession
-from schools.sessions import sessions_end_for
 
 from ..factories import UserFactory
 

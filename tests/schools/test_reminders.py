@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.db import connection, transaction
 
-from schools import notifications
+from portal import notifications
 from schools.models import Membership, Notification, SentReminder
 from tests.factories import MembershipFactory, UserFactory
 
@@ -240,7 +240,7 @@ def test_the_digest_pass_runs_as_many_queries_for_30_people_as_for_3(los_angeles
 @pytest.mark.django_db
 def test_a_batch_of_digests_is_enqueued_as_one_task_and_sent_after_commit(los_angeles, provider, monkeypatch,
                                                                           django_capture_on_commit_callbacks):
-    from schools.tasks import notification_send, notification_send_many
+    from portal.tasks import notification_send, notification_send_many
 
     for n in range(4):
         MembershipFactory(user=UserFactory(email=f"staff{n}@olympia.example"), role=Role.DISTRICT_ADMIN,
@@ -264,7 +264,7 @@ def test_a_digest_batch_that_cannot_be_enqueued_is_logged_and_left_for_the_sweep
         los_angeles, provider, monkeypatch, caplog, django_capture_on_commit_callbacks):
     from kombu.exceptions import OperationalError
 
-    from schools.tasks import notification_send_many
+    from portal.tasks import notification_send_many
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Connection refused.")

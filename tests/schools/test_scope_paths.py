@@ -4,9 +4,9 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
-from schools import permissions
+from portal import permissions
+from portal.scope import _scope_target, scoped_models
 from schools.models import District, School
-from schools.scope import _scope_target, scoped_models
 
 # Models read without a scope_path, each with the reason it is safe. Keep this list short and explicit.
 REFERENCE_DATA = {

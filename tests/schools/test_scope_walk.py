@@ -15,7 +15,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
-from schools import crud
+from portal import crud
 from schools.models import District, Membership, School, User
 from tests.conftest import PERSONAS
 from tests.scope_table import PUBLIC, TABLE

@@ -7,7 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from schools.management.commands import seed_demo
+from accounts.demo import PERSONAS
+from portal import registry
+from portal.demo import DEMO_PASSWORD
+from schools.demo import demo_calendar
 from schools.models import (
     Agency,
     Building,
@@ -58,7 +61,7 @@ def test_running_it_twice_duplicates_nothing(demo_allowed):
     seed()
     assert counts() == first
     assert first["School"] == 32 and first["SchoolYear"] == 2 and first["Term"] == 4
-    assert first["User"] == len(seed_demo.PERSONAS)
+    assert first["User"] == len(PERSONAS)
 
 
 def test_it_is_refused_outside_dev_without_force(settings):
@@ -77,15 +80,15 @@ def test_force_runs_it_anyway(settings, demo_allowed):
 
 def test_it_prints_every_persona_login_with_the_shared_password(demo_allowed):
     output = seed()
-    assert f"password for all: {seed_demo.DEMO_PASSWORD}" in output
-    for persona in seed_demo.PERSONAS:
+    assert f"password for all: {DEMO_PASSWORD}" in output
+    for persona in PERSONAS:
         assert persona.key in output
         assert persona.email in output
 
 
 def test_the_printed_password_works_and_each_persona_sees_their_own_school(client, demo_allowed):
     seed()
-    assert all(user.is_active and user.check_password(seed_demo.DEMO_PASSWORD) for user in User.objects.all())
+    assert all(user.is_active and user.check_password(DEMO_PASSWORD) for user in User.objects.all())
     principal = User.objects.get(email="angela.reyes@example.org")
     assert [s.name for s in School.objects.for_user(principal, "view")] == ["Pioneer High School"]
     officer = User.objects.get(email="sam.delgado@example.org")
@@ -132,7 +135,7 @@ def test_each_year_has_two_semesters_and_the_usual_holidays(demo_allowed, monkey
 
 @pytest.mark.parametrize("start_year", range(2024, 2032))
 def test_the_calendar_rules_hold_every_year(start_year):
-    cal = seed_demo.demo_calendar(start_year)
+    cal = demo_calendar(start_year)
     assert cal["starts_on"] < cal["first_day"] < cal["last_day"] < cal["ends_on"]
     closures = [d for d, _ in cal["closures"]]
     assert all(d.weekday() < 5 for d in closures)
@@ -144,7 +147,7 @@ def test_the_calendar_rules_hold_every_year(start_year):
 
 def test_later_features_can_add_a_step(demo_allowed, monkeypatch):
     seen = []
-    steps = [*seed_demo.STEPS, lambda ctx: seen.append(ctx.users["district_admin"])]
-    monkeypatch.setattr(seed_demo, "STEPS", steps)
+    steps = [*registry.demo_steps(), registry.DemoStep("spy", lambda ctx: seen.append(ctx.users["district_admin"]))]
+    monkeypatch.setattr(registry, "demo_steps", lambda: steps)
     seed()
     assert seen == [User.objects.get(email="dana.whitfield@example.org")]

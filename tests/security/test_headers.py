@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from schools.security import SecurityHeadersMiddleware, permissions_policy
+from accounts.security import SecurityHeadersMiddleware, permissions_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_a_view_can_allow_one_feature_it_needs():
 
 def test_the_csp_report_endpoint_logs_the_violation(client, caplog, db):
     body = b'{"csp-report": {"violated-directive": "script-src", "blocked-uri": "inline"}}'
-    with caplog.at_level("WARNING", logger="schools.security.csp"):
+    with caplog.at_level("WARNING", logger="accounts.security.csp"):
         response = client.post("/security/csp-report/", body, content_type="application/csp-report")
     assert response.status_code == 204
     assert "violated-directive" in caplog.text

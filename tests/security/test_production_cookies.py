@@ -59,11 +59,11 @@ def test_sessions_have_an_idle_limit_and_an_absolute_lifetime_that_requests_do_n
     assert s["SESSION_COOKIE_AGE"] == s["SESSION_ABSOLUTE_SECONDS"] == 28800
     assert s["SESSION_SAVE_EVERY_REQUEST"] is False
     order = s["MIDDLEWARE"]
-    assert order.index("schools.security.SessionTimeoutMiddleware") > order.index(
+    assert order.index("accounts.security.SessionTimeoutMiddleware") > order.index(
         "django_otp.middleware.OTPMiddleware")
-    assert order.index("schools.security.TwoFactorRequiredMiddleware") > order.index(
-        "schools.security.SessionTimeoutMiddleware")
-    assert order.index("schools.security.SecurityHeadersMiddleware") < order.index(
+    assert order.index("accounts.security.TwoFactorRequiredMiddleware") > order.index(
+        "accounts.security.SessionTimeoutMiddleware")
+    assert order.index("accounts.security.SecurityHeadersMiddleware") < order.index(
         "django.contrib.sessions.middleware.SessionMiddleware")
 
 

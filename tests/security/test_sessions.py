@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from schools import security
+from accounts import security
 from schools.models import AuditEvent, UserSession
 from tests.conftest import login_password_only
 

@@ -6,7 +6,7 @@ import pytest
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from schools import security, two_factor
+from accounts import security, two_factor
 from schools.models import AuditEvent
 from tests.conftest import login_password_only
 

@@ -5,7 +5,7 @@ exports and the Django admin alike."""
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from schools import security
+from accounts import security
 from schools.models import AuditEvent
 from tests.conftest import login_password_only
 

@@ -1,8 +1,8 @@
 from django.db import models
 
-from schools.followups import owner_scope
-from schools.models import FollowUp
-from schools.scope import ScopedQuerySet
+from portal.followups import owner_scope
+from portal.models import FollowUp
+from portal.scope import ScopedQuerySet
 
 
 class FakeFollowUp(FollowUp):

@@ -1,0 +1,312 @@
+"""People pages of district admins: invite, import staff, enable, deactivate, end a membership;
+and the public page where an invited person chooses their password.
+
+Every person is loaded through ``User.objects.for_user`` (404 outside scope, 403 without the right);
+the work itself is done by the services in ``schools/people.py``.
+"""
+
+import hashlib
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from accounts import people
+from accounts.forms_people import InviteForm, StaffConfirmForm, StaffUploadForm
+from portal import audit
+from portal.crud import ScopedCRUDView, get_scoped_or_404, require_action, require_any
+from portal.filters import PortalFilterSet
+from schools.models import AuditEvent, Membership, User
+
+IMPORT_SESSION_KEY = "people_staff_import"
+ACCEPTED_SESSION_KEY = "people_invite_accepted"
+
+
+def _detail_url(person) -> str:
+    return reverse("accounts:user-detail", kwargs={"pk": person.pk})
+
+
+def _refuse(request, obj, reason: str):
+    audit.record(AuditEvent.Action.DENIED_FORBIDDEN, request=request, obj=obj, note=reason)
+    raise PermissionDenied(reason)
+
+
+def _person_to_change(request, pk):
+    """The person, if the admin may manage them: 404 outside their districts, 403 without the right."""
+    person = get_scoped_or_404(request, User, pk, "view")
+    require_action(request, person, "change")
+    return person
+
+
+# --- Invite ------------------------------------------------------------------------------------
+
+
+@login_required
+def user_invite(request):
+    require_any(request, User, "add")
+    form = InviteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        person = people.user_invite(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Invitation sent to %(email)s. The account stays disabled until you "
+                                    "enable it on this page.") % {"email": person.email})
+        return HttpResponseRedirect(_detail_url(person))
+    return render(request, "accounts/people/invite_form.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def user_invite_resend(request, pk):
+    person = _person_to_change(request, pk)
+    if not people.invitation_pending(person):
+        messages.info(request, _("%(name)s has already chosen a password; there is nothing to resend.")
+                      % {"name": person})
+        return HttpResponseRedirect(_detail_url(person))
+    districts = {m.home_district.pk: m.home_district for m in _memberships_seen(request, person)}
+    district = next((d for d in people.admin_districts(request.user) if d.pk in districts), None)
+    if district is None:
+        _refuse(request, person, _("You manage none of the districts where this person has a role."))
+    people.invitation_send(user=person, by=request.user, district=district)
+    audit.record(AuditEvent.Action.UPDATE, request=request, obj=person, note="invitation sent again")
+    messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": person.email})
+    return HttpResponseRedirect(_detail_url(person))
+
+
+class InviteAcceptView(PasswordResetConfirmView):
+    """The invited person chooses a password (the project's validators); enabling stays with the admin."""
+
+    template_name = "accounts/people/invite_accept.html"
+    success_url = reverse_lazy("accounts:invite-accepted")
+    title = _l("Choose your password")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        # A deactivated account's old invitation must not work.
+        return None if user is not None and user.deactivated_at else user
+
+    def form_valid(self, form):
+        # Save the password only: a full save could undo an admin enabling the account meanwhile.
+        user = form.save(commit=False)
+        user.save(update_fields=["password"])
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        audit.record(AuditEvent.Action.UPDATE, actor=user, obj=user, fields=["password"],
+                     request=self.request, note="invitation accepted")
+        self.request.session[ACCEPTED_SESSION_KEY] = {"enabled": user.is_active}
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def invite_accepted(request):
+    """Says plainly whether the person can log in now or must wait for their administrator."""
+    state = request.session.pop(ACCEPTED_SESSION_KEY, None)
+    return render(request, "accounts/people/invite_accepted.html",
+                  {"enabled": state.get("enabled") if state else None})
+
+
+# --- Enable, deactivate, end a membership ----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def user_enable(request, pk):
+    person = _person_to_change(request, pk)
+    if person.is_active:
+        messages.info(request, _("%(name)s can already log in.") % {"name": person})
+    else:
+        people.user_enable(user=person, by=request.user)
+        if person.has_usable_password():
+            messages.success(request, _("%(name)s can now log in.") % {"name": person})
+        else:
+            messages.success(request, _("%(name)s is enabled and can log in once they have chosen a password "
+                                        "from their invitation.") % {"name": person})
+    return HttpResponseRedirect(_detail_url(person))
+
+
+@login_required
+@require_POST
+def user_deactivate(request, pk):
+    person = _person_to_change(request, pk)
+    if person.pk == request.user.pk:
+        _refuse(request, person,
+                _("You cannot deactivate your own account. Ask another district administrator."))
+    if person.deactivated_at is not None:
+        messages.info(request, _("%(name)s is already deactivated.") % {"name": person})
+    else:
+        ended = people.user_deactivate(user=person, by=request.user)
+        messages.success(request, _("%(name)s is deactivated: their roles end today and %(n)s signed-in "
+                                    "session(s) were ended. Their history is kept.")
+                         % {"name": person, "n": ended})
+    return HttpResponseRedirect(_detail_url(person))
+
+
+@login_required
+@require_POST
+def membership_end(request, pk):
+    membership = get_scoped_or_404(request, Membership, pk, "view")
+    require_action(request, membership, "change")
+    if membership.user_id == request.user.pk:
+        _refuse(request, membership, _("You cannot end your own roles. Ask another district administrator."))
+    person = membership.user
+    outcome = people.membership_end(membership=membership, by=request.user)
+    text = {
+        "ended": _("The role ends today: it counts until the end of the day, then only in history."),
+        "removed": _("The role had not started yet, so it was removed."),
+        "already_ended": _("This role had already ended."),
+    }[outcome]
+    (messages.info if outcome == "already_ended" else messages.success)(request, text)
+    return HttpResponseRedirect(_detail_url(person))
+
+
+# --- Staff CSV import ----------------------------------------------------------------------------
+
+
+def _digest(text: str, district_id: int) -> str:
+    return hashlib.sha256(f"{district_id}\n{text}".encode()).hexdigest()
+
+
+@login_required
+def staff_import(request):
+    """Upload, then a preview with every problem by line number; nothing is saved until confirmed."""
+    require_any(request, User, "add")
+    form = StaffUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        text, district = form.cleaned_data["text"], form.cleaned_data["district"]
+        report = people.staff_csv_read(text=text, district=district)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        confirm = None
+        if report.is_valid:
+            digest = _digest(text, district.pk)
+            # The checked file waits in the session (the database session table) for the confirmation.
+            request.session[IMPORT_SESSION_KEY] = {"text": text, "district": district.pk, "digest": digest,
+                                                   "name": form.cleaned_data["file"].name[:200]}
+            confirm = StaffConfirmForm(initial={"digest": digest})
+        return render(request, "accounts/people/import_preview.html",
+                      {"report": report, "confirm_form": confirm,
+                       "file_name": form.cleaned_data["file"].name},
+                      status=200 if report.is_valid else 400)
+    return render(request, "accounts/people/import_upload.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def staff_import_confirm(request):
+    require_any(request, User, "add")
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    form = StaffConfirmForm(request.POST)
+    if not stored or not form.is_valid() or form.cleaned_data["digest"] != stored["digest"]:
+        messages.error(request, _("That preview is no longer available. Upload the file again."))
+        return HttpResponseRedirect(reverse("accounts:user-import"))
+    district = next((d for d in people.admin_districts(request.user) if d.pk == stored["district"]), None)
+    if district is None:
+        raise Http404(_("No such district."))
+    # Check again: schools, agencies or accounts may have changed since the preview.
+    report = people.staff_csv_read(text=stored["text"], district=district)
+    context = {"report": report, "confirm_form": None, "file_name": stored["name"]}
+    if not report.is_valid:
+        context["changed_since_preview"] = True
+        return render(request, "accounts/people/import_preview.html", context, status=400)
+    try:
+        result = people.staff_csv_import(staff_import=report, by=request.user,
+                                         send_invitations=form.cleaned_data["send_invitations"])
+    except IntegrityError:
+        # Someone created one of these accounts in the meantime; the whole import was rolled back.
+        report.file_errors.append(_("Someone added one of these people while you were importing. Nothing was "
+                                    "imported; upload the file again to see the new preview."))
+        return render(request, "accounts/people/import_preview.html", context, status=409)
+    request.session.pop(IMPORT_SESSION_KEY, None)
+    messages.success(request, _("Imported: %(people)s new people (accounts disabled until you enable them), "
+                                "%(roles)s roles given, %(unchanged)s lines already in place, %(sent)s "
+                                "invitations sent.") % {
+        "people": result.people_created, "roles": result.memberships_created, "unchanged": result.unchanged,
+        "sent": result.invitations_sent})
+    return HttpResponseRedirect(reverse("accounts:user-list") + "?is_active=false")
+
+
+# --- Context for the people list and detail pages of UserCRUD (schools/views.py) -------------------
+
+
+def _memberships_seen(request, person):
+    return (Membership.objects.for_user(request.user, "view").filter(user=person)
+            .select_related("school__district", "district", "agency").order_by("-starts_on", "role"))
+
+
+def user_page_context(request, role, context):
+    """Buttons of the people list, and the memberships and account buttons of a person's page."""
+    if role == "list":
+        # People are invited or imported, never created bare: replace the generic "Add" button.
+        return {**context, "can_invite": context.get("can_add", False), "can_add": False}
+    if role != "detail":
+        return context
+    person = context["object"]
+    rows = []
+    for membership in _memberships_seen(request, person):
+        today = membership.home_district.local_today()
+        # The dates have their own columns; the status says where today falls.
+        if membership.starts_on > today:
+            status = _("Not started yet")
+        elif membership.ends_on == today:
+            status = _("Ends today")
+        elif membership.is_active_on(today):
+            status = _("Current")
+        else:
+            status = _("Ended")
+        can_end = (context.get("can_change") and person.pk != request.user.pk
+                   and (membership.ends_on is None or membership.ends_on > today))
+        rows.append({"membership": membership, "status": status, "can_end": can_end,
+                     "is_current": membership.is_active_on(today)})
+    can_manage = bool(context.get("can_change"))
+    return {
+        **context,
+        "memberships": rows,
+        "can_manage": can_manage,
+        "is_self": person.pk == request.user.pk,
+        "invitation_pending": people.invitation_pending(person),
+        "add_membership_url": reverse("schools:membership-create") + f"?user={person.pk}",
+    }
+
+
+# --- The people list and pages (scoped CRUD) ----------------------------------------------------
+
+
+class UserFilter(PortalFilterSet):
+    q = django_filters.CharFilter(method="search", label=_l("Name or email contains"))
+    is_active = django_filters.BooleanFilter(label=_l("Enabled"))
+
+    class Meta:
+        model = User
+        fields = ["q", "is_active"]
+
+    def search(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(display_name__icontains=value) | Q(email__icontains=value))
+
+
+class UserCRUD(ScopedCRUDView):
+    """People in the district; invitation, CSV import, enabling and deactivation are their own views."""
+
+    model = User
+    fields = ["display_name", "title", "phone"]
+    filterset_class = UserFilter
+    list_columns = ["display_name", "email", "title", "is_active"]
+    detail_fields = ["display_name", "email", "title", "phone", "is_active", "date_joined", "deactivated_at"]
+    url_base = "user"
+    template_dir = "accounts"
+    empty_message = _l("No people yet. Invite someone by email or import your staff from a CSV file.")
+
+    @classmethod
+    def get_urls(cls):
+        return [u for u in super().get_urls() if u.name.endswith(("-list", "-detail", "-update"))]
+
+    def render(self, role, status=200, **context):
+        # The people pages add the invite/import buttons, the roles and the enable/deactivate buttons.
+        return super().render(role, status, **user_page_context(self.request, role, context))

@@ -1,0 +1,58 @@
+"""Pages of the platform: home (with the panels apps declare), the school switcher and the audit log."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from portal import registry
+from portal.crud import ScopedCRUDView, get_scoped_or_404
+from portal.filters import AuditFilter
+from portal.middleware import SchoolSwitcherMiddleware
+from schools.models import AuditEvent, School
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page per role; a person with no active membership learns whom to ask, and nothing else."""
+    memberships = request.portal_memberships
+    if not memberships:
+        return render(request, "portal/no_membership.html", status=200)
+    context = {"memberships": memberships}
+    for panel in registry.home_panels():
+        context.update(panel(request))
+    return render(request, "portal/home.html", context)
+
+
+@login_required
+@require_POST
+def switch_school(request: HttpRequest) -> HttpResponse:
+    """Narrow the pages to one school (or show all); a school outside the person's scope is a 404."""
+    school_id = request.POST.get("school", "")
+    if school_id:
+        school = get_scoped_or_404(request, School, school_id)
+        request.session[SchoolSwitcherMiddleware.SESSION_KEY] = school.pk
+    else:
+        request.session.pop(SchoolSwitcherMiddleware.SESSION_KEY, None)
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure())
+    if not safe:
+        target = reverse("home")
+    return HttpResponseRedirect(target)
+
+
+class AuditEventCRUD(ScopedCRUDView):
+    model = AuditEvent
+    filterset_class = AuditFilter
+    list_columns = ["at", "actor_label", "action", "object_type", "object_id", "path"]
+    url_base = "auditevent"
+    template_dir = "portal"
+    empty_message = _l("Nothing recorded for these filters.")
+
+    @classmethod
+    def get_urls(cls):
+        return [u for u in super().get_urls() if u.name.endswith(("-list", "-detail"))]
