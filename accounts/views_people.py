@@ -11,7 +11,6 @@ import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_POST
 from accounts import people
 from accounts.forms_people import InviteForm, StaffConfirmForm, StaffUploadForm
 from portal import audit
-from portal.crud import ScopedCRUDView, get_scoped_or_404, require_action, require_any
+from portal.crud import ScopedCRUDView, get_scoped_or_404, refuse, require_action, require_any
 from portal.filters import PortalFilterSet
 from schools.models import AuditEvent, Membership, User
 
@@ -33,11 +32,6 @@ ACCEPTED_SESSION_KEY = "people_invite_accepted"
 
 def _detail_url(person) -> str:
     return reverse("accounts:user-detail", kwargs={"pk": person.pk})
-
-
-def _refuse(request, obj, reason: str):
-    audit.record(AuditEvent.Action.DENIED_FORBIDDEN, request=request, obj=obj, note=reason)
-    raise PermissionDenied(reason)
 
 
 def _person_to_change(request, pk):
@@ -74,7 +68,8 @@ def user_invite_resend(request, pk):
     districts = {m.home_district.pk: m.home_district for m in _memberships_seen(request, person)}
     district = next((d for d in people.admin_districts(request.user) if d.pk in districts), None)
     if district is None:
-        _refuse(request, person, _("You manage none of the districts where this person has a role."))
+        reason = _("You manage none of the districts where this person has a role.")
+        refuse(request, person, reason, reason)
     people.invitation_send(user=person, by=request.user, district=district)
     audit.record(AuditEvent.Action.UPDATE, request=request, obj=person, note="invitation sent again")
     messages.success(request, _("A new invitation is on its way to %(email)s.") % {"email": person.email})
@@ -135,8 +130,8 @@ def user_enable(request, pk):
 def user_deactivate(request, pk):
     person = _person_to_change(request, pk)
     if person.pk == request.user.pk:
-        _refuse(request, person,
-                _("You cannot deactivate your own account. Ask another district administrator."))
+        reason = _("You cannot deactivate your own account. Ask another district administrator.")
+        refuse(request, person, reason, reason)
     if person.deactivated_at is not None:
         messages.info(request, _("%(name)s is already deactivated.") % {"name": person})
     else:
@@ -153,7 +148,8 @@ def membership_end(request, pk):
     membership = get_scoped_or_404(request, Membership, pk, "view")
     require_action(request, membership, "change")
     if membership.user_id == request.user.pk:
-        _refuse(request, membership, _("You cannot end your own roles. Ask another district administrator."))
+        reason = _("You cannot end your own roles. Ask another district administrator.")
+        refuse(request, membership, reason, reason)
     person = membership.user
     outcome = people.membership_end(membership=membership, by=request.user)
     text = {

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import as_of_for
 from schools.models import School, SchoolYear
 
 from . import registry
@@ -55,14 +56,6 @@ def rows_for(schools, school_year, as_of, memberships) -> list[Row]:
                               action.reasons_visible_to(roles[school.pk]))
                          for action in registry.actions()])
             for school in schools]
-
-
-def as_of_for(school_year, district):
-    """Statuses of the current year are as of today; those of a past year as of its last day."""
-    today = district.local_today()
-    if school_year is None:
-        return today
-    return min(today, school_year.ends_on)
 
 
 class DashboardFilterForm(forms.Form):

@@ -96,10 +96,10 @@ def school_profile_title(school, school_year):
 
 def school_profile_context(document) -> dict:
     """One page on the school: who, where, its buildings and how it stands on the ten actions."""
+    from portal.dates import as_of_for
     from schools.models import SchoolYear
 
     from . import registry, svg
-    from .dashboard import as_of_for
 
     school = document.school
     school_year = document.school_year or SchoolYear.current_for(school.district)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from portal import scope
 from portal.crud import get_scoped_or_404, require_action, require_any
 from portal.csv_export import csv_response
+from portal.dates import as_of_for
 from portal.uploads import serve_file
 from schools.models import School, SchoolYear
 from schools.views import PortalFilterSet
@@ -78,7 +79,7 @@ def school_status(request, pk):
         school_year = years.filter(pk=request.GET["year"]).first() if request.GET["year"].isdigit() else None
         if school_year is None:
             raise Http404(_("No such school year."))
-    as_of = dashboard.as_of_for(school_year, district)
+    as_of = as_of_for(school_year, district)
     row = dashboard.rows_for([school], school_year, as_of, memberships)[0]
     profile_kind = documents.SCHOOL_PROFILE
     return render(request, "compliance/school_status.html", {

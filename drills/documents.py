@@ -36,7 +36,7 @@ def drill_section_context(school, school_year, as_of) -> dict:
 
 
 def drill_log_context(document) -> dict:
-    from compliance.dashboard import as_of_for
+    from portal.dates import as_of_for
 
     school = document.school
     school_year = document.school_year or SchoolYear.current_for(school.district)

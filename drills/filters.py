@@ -3,23 +3,14 @@
 import datetime as dt
 
 import django_filters
-from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.dates import local_midnight
+from portal.filters import PortalFilterSet
+from portal.forms import DateInput
 from schools.models import School
-from schools.views import PortalFilterSet
 
 from .models import Drill, DrillKind, DrillRequirement
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    """Midnight at the start of ``day`` on the page's clock (the person's district time zone)."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 class DrillFilter(PortalFilterSet):

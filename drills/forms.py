@@ -12,32 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from portal.crud import ScopedModelForm
+from portal.forms import DateInput, local_datetime_field
 from schools.models import Membership, School, User
 
 from .models import AfterActionReport, Drill, DrillKind, DrillRequirement, ImprovementItem
-
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format=DATETIME_FORMAT)
-
-
-def local_datetime_field(label, required=True, help_text=""):
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        widget=DateTimeInput(),
-        input_formats=[DATETIME_FORMAT],
-        help_text=help_text,
-    )
 
 
 def in_school_time(value, school):

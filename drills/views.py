@@ -19,16 +19,17 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from compliance.dashboard import as_of_for
 from compliance.registry import Status
 from portal import audit, scope
 from portal.crud import (
     ScopedCRUDView,
     get_scoped_or_404,
     permissions_school_filter,
+    refuse,
     require_action,
 )
-from schools.models import AuditEvent, Membership, School, SchoolYear
+from portal.dates import as_of_for, pick_school_year
+from schools.models import AuditEvent, Membership, School
 
 from . import evaluators, services
 from .filters import DrillFilter, DrillRequirementFilter
@@ -49,11 +50,6 @@ from .models import AfterActionReport, CalendarFeedToken, Drill, DrillKind, Dril
 def _form_errors_from(form, exc: ValidationError):
     for message in exc.messages:
         form.add_error(None, message)
-
-
-def _refuse(request, obj, note, message):
-    audit.record(AuditEvent.Action.DENIED_FORBIDDEN, request=request, obj=obj, note=note)
-    raise PermissionDenied(message)
 
 
 def _admin_district(user):
@@ -85,12 +81,12 @@ class DrillCRUD(ScopedCRUDView):
     def get_form(self, data=None, files=None, instance=None, action="change"):
         completed = instance is not None and instance.status == Drill.Status.COMPLETED
         form_class = DrillResultsForm if completed else DrillPlanForm
-        form_class.scope_action = action
         initial = {}
         selected = getattr(self.request, "selected_school", None)
         if instance is not None and instance.pk is None and selected is not None:
             initial["school"] = selected.pk
-        return form_class(data=data, files=files, instance=instance, user=self.request.user, initial=initial)
+        return form_class(data=data, files=files, instance=instance, user=self.request.user, initial=initial,
+                          scope_action=action)
 
     def new_instance(self):
         return Drill(created_by=self.request.user)
@@ -105,7 +101,7 @@ class DrillCRUD(ScopedCRUDView):
         drill = self.get_object(pk, "view")
         if drill.status == Drill.Status.COMPLETED:
             require_action(request, drill, "delete")
-            _refuse(
+            refuse(
                 request,
                 drill,
                 "delete completed",
@@ -147,9 +143,9 @@ def _load_drill(request, pk, action):
 
 def _refuse_if_locked(request, drill):
     if drill.is_locked:
-        _refuse(request, drill, "locked", _("This log is signed and locked; record a correction instead."))
+        refuse(request, drill, "locked", _("This log is signed and locked; record a correction instead."))
     if drill.is_superseded:
-        _refuse(
+        refuse(
             request, drill, "superseded", _("This entry was replaced by a correction; open the correction.")
         )
 
@@ -229,7 +225,7 @@ def drill_correct(request, pk):
         messages.info(request, _("This entry is not signed yet: edit it directly."))
         return HttpResponseRedirect(reverse("drills:drill-update", args=[original.pk]))
     if original.is_superseded:
-        _refuse(
+        refuse(
             request, original, "superseded", _("This entry was already corrected; correct the latest one.")
         )
     draft = original.correction_draft()
@@ -238,8 +234,8 @@ def drill_correct(request, pk):
         instance=draft,
         user=request.user,
         initial={"buildings": list(original.buildings.all())},
+        scope_action="add",
     )
-    form.scope_action = "add"
     if request.method == "POST" and form.is_valid():
         try:
             correction = services.drill_correct(form=form, by=request.user)
@@ -291,7 +287,7 @@ def drill_after_action(request, pk):
     if request.method == "POST":
         if request.POST.get("form") == "item":
             if not can_add_items:
-                _refuse(request, drill, "add improvement item", _("Your role does not allow this."))
+                refuse(request, drill, "add improvement item", _("Your role does not allow this."))
             item_form = ImprovementItemForm(request.POST, school=drill.school)
             if item_form.is_valid():
                 services.improvement_item_add(report=report, form=item_form, by=request.user)
@@ -299,7 +295,7 @@ def drill_after_action(request, pk):
                 return HttpResponseRedirect(request.path)
         else:
             if not can_write:
-                _refuse(
+                refuse(
                     request, drill, "after-action report", _("The report is locked or not yours to write.")
                 )
             report_form = AfterActionForm(request.POST, instance=report or AfterActionReport())
@@ -329,25 +325,6 @@ def drill_after_action(request, pk):
 # --------------------------------------------------------------------------------------------
 
 
-def _years_and_selected(request, district_ids=None):
-    years = (
-        SchoolYear.objects.for_user(request.user, "view").select_related("district").order_by("-starts_on")
-    )
-    if district_ids is not None:
-        years = years.filter(district_id__in=district_ids)
-    years = list(years)
-    wanted = request.GET.get("year")
-    if wanted:
-        for year in years:
-            if str(year.pk) == wanted:
-                return years, year
-        raise Http404(_("No such school year."))
-    for year in years:
-        if year.starts_on <= year.district.local_today() <= year.ends_on:
-            return years, year
-    return years, (years[0] if years else None)
-
-
 def _drill_schools(request, action="view"):
     """Schools where the person may ``action`` drills."""
     return School.objects.filter(permissions_school_filter(request.user, Drill, action))
@@ -361,7 +338,7 @@ def compliance_overview(request):
             AuditEvent.Action.DENIED_FORBIDDEN, request=request, object_type="drills.drill", note="view"
         )
         raise PermissionDenied(_("Your role does not allow this."))
-    years, year = _years_and_selected(request)
+    years, year = pick_school_year(request)
     status_filter = request.GET.get("status", "")
     rows = []
     if year is not None:
@@ -397,8 +374,8 @@ def compliance_school(request, school_id):
     """One school's compliance calendar for a year: every requirement, its windows, counts and next step."""
     school = get_scoped_or_404(request, School, school_id)
     if not _drill_schools(request).filter(pk=school.pk).exists():
-        _refuse(request, school, "drills view", _("Your role does not allow this."))
-    years, year = _years_and_selected(request, district_ids=[school.district_id])
+        refuse(request, school, "drills view", _("Your role does not allow this."))
+    years, year = pick_school_year(request, district_ids=[school.district_id])
     calendar = None
     if year is not None:
         calendar = evaluators.compliance_calendars([school], year, as_of_for(year, school.district))[
@@ -428,8 +405,8 @@ def drill_export(request, school_id):
 
     school = get_scoped_or_404(request, School, school_id)
     if not _drill_schools(request, "export").filter(pk=school.pk).exists():
-        _refuse(request, school, "drills export", _("Your role does not allow this."))
-    years, year = _years_and_selected(request, district_ids=[school.district_id])
+        refuse(request, school, "drills export", _("Your role does not allow this."))
+    years, year = pick_school_year(request, district_ids=[school.district_id])
     if year is None:
         raise Http404(_("No school year to export."))
     drills = services.year_log(school, year)

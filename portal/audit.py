@@ -16,7 +16,12 @@ _pending: contextvars.ContextVar[list | None] = contextvars.ContextVar("audit_pe
 
 
 def _district_id_of(obj):
-    """The district a record belongs to, following its scope path; None when it has none."""
+    """The district a record belongs to, following its ``scope_path``; None when it has none.
+
+    The path is walked over the record's attributes (what is already loaded costs nothing): a path that ends
+    at a School gives the school's district, one that ends at a District gives it. A model with several
+    paths takes the first that leads somewhere; a model without a scope path (a person) has no district.
+    """
     from schools.models import District, School
 
     if obj is None:
@@ -25,11 +30,22 @@ def _district_id_of(obj):
         return obj.pk
     if isinstance(obj, School):
         return obj.district_id
-    for attr in ("district_id", "school"):
-        value = getattr(obj, attr, None)
-        if attr == "district_id" and value:
-            return value
-        if attr == "school" and value is not None:
+    paths = getattr(type(obj), "scope_path", None)
+    if not paths:
+        return None
+    for path in paths if isinstance(paths, tuple | list) else (paths,):
+        *hops, last = path.split("__")
+        target = obj
+        for hop in hops:
+            target = getattr(target, hop, None)
+            if target is None:
+                break
+        if target is None:
+            continue
+        value = getattr(target, last, None)
+        if isinstance(value, District):
+            return value.pk
+        if isinstance(value, School):
             return value.district_id
     return None
 

@@ -40,6 +40,12 @@ def get_scoped_or_404(request, model, pk, action="view"):
         raise Http404(_("No such record.")) from None
 
 
+def refuse(request, obj, note: str, message=None):
+    """403 (audited) for a refusal a rule makes, not the matrix: a locked record, one's own account."""
+    audit.record(AuditEvent.Action.DENIED_FORBIDDEN, request=request, obj=obj, note=str(note)[:300])
+    raise PermissionDenied(message or _("Your role does not allow this."))
+
+
 def require_action(request, obj, action):
     """403 (audited) when the person can see ``obj`` but may not ``action`` it."""
     if not scope.can(request.user, obj, action):
@@ -58,11 +64,11 @@ def require_any(request, model, action):
 class ScopedModelForm(forms.ModelForm):
     """A ModelForm for a person: every choice narrowed to their scope, related rows kept consistent."""
 
-    # The action whose scope the record must be in after saving ("add" for create, "change" for update).
-    scope_action = "change"
-
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, scope_action="change", **kwargs):
+        # The action whose scope the record must be in after saving ("add" for create, "change" for update).
+        # Passed to each instance, never set on the class: two requests may build the same form at once.
         self.user = user
+        self.scope_action = scope_action
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if not isinstance(field, forms.ModelChoiceField):
@@ -207,8 +213,7 @@ class ScopedCRUDView(LoginRequiredMixin, View):
 
     def get_form(self, data=None, files=None, instance=None, action="change"):
         form_class = self.get_form_class()
-        form_class.scope_action = action
-        return form_class(data=data, files=files, instance=instance, user=self.request.user)
+        return form_class(data=data, files=files, instance=instance, user=self.request.user, scope_action=action)
 
     def template_names(self, role):
         meta = self.model._meta

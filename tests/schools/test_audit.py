@@ -65,7 +65,7 @@ class LeakyBuildingForm(forms.ModelForm):
         model = Building
         fields = ["school", "name"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, scope_action, **kwargs):
         super().__init__(*args, **kwargs)
 
 
