@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from compliance.registry import Status
 from portal import audit, scope
 from portal.crud import (
+    Column,
     ScopedCRUDView,
     get_scoped_or_404,
     permissions_school_filter,
@@ -68,9 +69,17 @@ def _admin_district(user):
 class DrillCRUD(ScopedCRUDView):
     model = Drill
     filterset_class = DrillFilter
-    list_columns = ["planned_start", "kind", "school", "status"]
+    list_columns = [
+        Column("when", _l("When (school's local time)"), template="drills/_cell_when.html"),
+        "kind",
+        "school",
+        Column("state", _l("State"), template="drills/_drill_state.html"),
+    ]
     allow_delete = True
     ordering = ["-planned_start", "-id"]
+    add_label = _l("Plan a drill")
+    add_first_label = _l("Plan the first drill")
+    no_match_message = _l("No drill matches these filters.")
     empty_message = _l(
         "No drills yet. Plan the year's drills here: the compliance calendar says which are due."
     )

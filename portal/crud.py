@@ -10,6 +10,8 @@ rows through ``Model.objects.for_user(user, <action>)``:
 - delete is opt-in and refused on locked (signed, evidential) records.
 """
 
+import dataclasses
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -26,6 +28,30 @@ from django.views import View
 from portal import audit, permissions, scope
 from portal.scope import active_memberships_for
 from schools.models import AuditEvent, Membership, School, User
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """One column of a list page. A plain field name in ``list_columns`` is a ``Column`` of that field;
+    a ``Column`` may give its own ``label`` and a ``template`` that renders the cell from ``object``
+    (``templates/portal/_list_table.html`` includes it), e.g. a state shown as badges."""
+
+    name: str
+    label: str | None = None
+    template: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    column: Column
+    value: object = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ListRow:
+    object: object
+    url: str
+    cells: list
+
 
 ROLE_ACTIONS = {"list": "view", "detail": "view", "create": "add", "update": "change", "delete": "delete"}
 
@@ -152,7 +178,8 @@ class ScopedCRUDView(LoginRequiredMixin, View):
     fields: list[str] = []
     form_class = None
     filterset_class = None
-    list_columns: list[str] = []
+    # Field names or ``Column``s; the first column links to the record.
+    list_columns: list = []
     detail_fields: list[str] | None = None
     url_base = None
     # The template folder (default: the model's app); a page served by another app names its own.
@@ -162,7 +189,11 @@ class ScopedCRUDView(LoginRequiredMixin, View):
     audit_reads = False
     paginate_by = 25
     role = None
+    # What the list page says: the add button, and the empty state with and without filters.
+    add_label = None
+    add_first_label = None
     empty_message = None
+    no_match_message = None
     ordering = None
 
     # -- URLs --------------------------------------------------------------------------------
@@ -251,7 +282,7 @@ class ScopedCRUDView(LoginRequiredMixin, View):
     def list_related(self):
         """Foreign keys shown as list columns: loaded with the rows, so 30 rows cost what 3 do."""
         names = []
-        for name in self.list_columns:
+        for name in (c.name for c in self.columns()):
             try:
                 field = self.model._meta.get_field(name)
             except FieldDoesNotExist:
@@ -267,11 +298,18 @@ class ScopedCRUDView(LoginRequiredMixin, View):
             qs = qs.select_related(*related)
         qs, filterset = self.filter_queryset(qs)
         page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
-        rows = [(self.url_for("detail", obj), [self.column_value(obj, c) for c in self.list_columns])
+        columns = self.columns()
+        rows = [ListRow(obj, self.url_for("detail", obj),
+                        [Cell(c, None if c.template else self.column_value(obj, c.name)) for c in columns])
                 for obj in page.object_list]
         return self.render("list", page=page, rows=rows, filterset=filterset,
-                           columns=[self.column_label(c) for c in self.list_columns],
-                           empty_message=self.empty_message)
+                           columns=[c.label or self.column_label(c.name) for c in columns],
+                           add_label=self.add_label, add_first_label=self.add_first_label,
+                           empty_message=self.empty_message,
+                           no_match_message=self.no_match_message)
+
+    def columns(self) -> list[Column]:
+        return [c if isinstance(c, Column) else Column(c) for c in self.list_columns]
 
     def do_detail(self, request, pk):
         obj = self.get_object(pk, "view")
