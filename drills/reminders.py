@@ -16,19 +16,15 @@ whose digest carries it (a person whose digest is already written keeps the line
 say which school and when, never what the record holds.
 """
 
-import dataclasses
 import datetime as dt
-import functools
-from collections import defaultdict
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from compliance.registry import Status
 from portal.notifications import DigestLine
+from portal.reminders import Reminder, day, digest_lines_from, holders_by_school, url_for
 from schools.models import Membership, SchoolYear
 
 from .models import Drill, ImprovementItem
@@ -38,37 +34,6 @@ ESCALATE_AFTER_DAYS = 7
 COUNTERSIGN_WITHIN_DAYS = 30
 
 
-@dataclasses.dataclass(frozen=True)
-class Reminder:
-    recipient_id: int
-    kind: str
-    subject: str
-    milestone_date: dt.date
-    text: str
-    link: str
-
-    @property
-    def key(self):
-        return (self.recipient_id, self.kind, self.subject, self.milestone_date.isoformat())
-
-
-@functools.lru_cache(maxsize=512)
-def _day(value: dt.date, language: str) -> str:
-    return date_format(value, "D j M")
-
-
-def url_for(name: str):
-    """A fast maker of ``name``'s URL for an id (reversed once: a pass builds thousands of links)."""
-    marker = 987654321
-    pattern = reverse(name, args=[marker])
-    return lambda pk: pattern.replace(str(marker), str(pk))
-
-
-def day(value: dt.date) -> str:
-    """ "Thu 15 Oct" in the active language (cached: a pass over a district formats the same few dates)."""
-    return _day(value, get_language())
-
-
 # --------------------------------------------------------------------------------------------
 # Candidates, in a fixed number of queries per district
 # --------------------------------------------------------------------------------------------
@@ -76,15 +41,7 @@ def day(value: dt.date) -> str:
 
 def school_admins(district, today) -> dict[int, list[int]]:
     """{school_id: [user ids]} of the district's school admins active today."""
-    rows = (
-        Membership.objects.active_on(today)
-        .filter(role=Membership.Role.SCHOOL_ADMIN, school__district=district, user__is_active=True)
-        .values_list("school_id", "user_id")
-    )
-    admins = defaultdict(list)
-    for school_id, user_id in rows:
-        admins[school_id].append(user_id)
-    return admins
+    return holders_by_school(district, today, Membership.Role.SCHOOL_ADMIN)
 
 
 def upcoming_drills(district, today, admins) -> list[Reminder]:
@@ -191,13 +148,7 @@ def awaiting_countersignature(district, today) -> list[Reminder]:
         .order_by()
         .values_list("pk", "school_id", "school__name", "signed_at")
     )
-    officers = defaultdict(list)
-    for school_id, user_id in (
-        Membership.objects.active_on(today)
-        .filter(role=Membership.Role.SRO, school__district=district, user__is_active=True)
-        .values_list("school_id", "user_id")
-    ):
-        officers[school_id].append(user_id)
+    officers = holders_by_school(district, today, Membership.Role.SRO)
     reminders, link_to = [], url_for("drills:drill-detail")
     for pk, school_id, school_name, signed_at in drills:
         signed_on = timezone.localtime(signed_at, district.tz).date()
@@ -225,11 +176,4 @@ def candidates(district, today) -> list[Reminder]:
 
 def digest_lines(district, today) -> dict[int, list[DigestLine]]:
     """The digest provider: {user_id: [DigestLine with its ledger key]}; the digest writer claims the keys."""
-    lines = defaultdict(list)
-    seen = set()
-    for r in candidates(district, today):
-        if r.key in seen:
-            continue  # the same reminder reached twice (e.g. an admin who owns the item too): one line
-        seen.add(r.key)
-        lines[r.recipient_id].append(DigestLine(r.text, r.link, key=(r.kind, r.subject, r.milestone_date)))
-    return dict(lines)
+    return digest_lines_from(candidates(district, today))
