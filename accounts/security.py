@@ -25,7 +25,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_email
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -149,7 +149,7 @@ class SecurityHeadersMiddleware:
 
 @csrf_exempt  # browsers send reports without a token; the view only logs
 @require_POST
-def csp_report(request):
+def csp_report(request: HttpRequest) -> HttpResponse:
     """Where browsers report CSP violations: logged (a browser test reads them), nothing stored."""
     body = request.read(16 * 1024)
     csp_logger.warning("CSP violation: %s", body.decode("utf-8", "replace").replace("\n", " ")[:4000])

@@ -13,7 +13,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
 from django.db import transaction
-from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -56,7 +56,7 @@ def _next_url(request, default="home"):
 
 
 @login_required
-def two_factor_setup(request):
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: QR code (drawn here) and the secret in text, confirmed by one code."""
     user = request.user
     verified = user.is_verified()
@@ -100,7 +100,7 @@ def two_factor_setup(request):
 
 
 @login_required
-def two_factor_verify(request):
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the app or a backup code."""
     user = request.user
     if user.is_verified():
@@ -150,7 +150,7 @@ def two_factor_verify(request):
 
 
 @login_required
-def backup_codes(request):
+def backup_codes(request: HttpRequest) -> HttpResponse:
     """The new backup codes, shown once (they are stored only as hashes)."""
     codes = request.session.pop(NEW_CODES_SESSION_KEY, None)
     if not codes:
@@ -160,7 +160,7 @@ def backup_codes(request):
 
 
 @login_required
-def two_factor_manage(request):
+def two_factor_manage(request: HttpRequest) -> HttpResponse:
     """The person's second factor: what is set up, new backup codes, a replacement authenticator."""
     device = two_factor.app_device(request.user)
     return render(
@@ -176,7 +176,7 @@ def two_factor_manage(request):
 @login_required
 @require_POST
 @recent_password_required
-def backup_codes_renew(request):
+def backup_codes_renew(request: HttpRequest) -> HttpResponse:
     codes = two_factor.backup_codes_issue(user=request.user)
     request.session[NEW_CODES_SESSION_KEY] = codes
     audit.record(Action.TWO_FACTOR, request=request, obj=request.user, note="backup codes replaced")
@@ -184,7 +184,7 @@ def backup_codes_renew(request):
 
 
 @login_required
-def reauth(request):
+def reauth(request: HttpRequest) -> HttpResponse:
     """Enter the password again before changing the email address or the second factor."""
     form = PasswordConfirmForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
@@ -200,7 +200,7 @@ def reauth(request):
 
 @login_required
 @recent_password_required
-def email_change(request):
+def email_change(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = EmailChangeForm(request.POST or None, instance=user, initial={"email": user.email})
     if request.method == "POST" and form.is_valid():
@@ -224,7 +224,7 @@ def live_sessions(user):
 
 
 @login_required
-def sessions(request):
+def sessions(request: HttpRequest) -> HttpResponse:
     """The person's signed-in sessions; end one, or all but this one."""
     current = request.session.session_key
     if request.method == "POST":
@@ -301,7 +301,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
-def lockouts(request):
+def lockouts(request: HttpRequest) -> HttpResponse:
     """Accounts of the admin's district that are locked after failed logins, with an unlock button."""
     from accounts.security import current_lockouts
 
@@ -341,7 +341,7 @@ def lockouts(request):
 
 @login_required
 @require_POST
-def user_sessions_end(request, pk):
+def user_sessions_end(request: HttpRequest, pk: int) -> HttpResponse:
     """A district admin signs a person out everywhere."""
     require_any(request, User, "change")
     person = get_scoped_or_404(request, User, pk, "change")
@@ -357,7 +357,7 @@ def user_sessions_end(request, pk):
 
 @login_required
 @require_POST
-def user_two_factor_reset(request, pk):
+def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """A district admin removes someone's second factor (lost phone and codes): set up at next login."""
     require_any(request, User, "change")
     person = get_scoped_or_404(request, User, pk, "change")
@@ -381,7 +381,7 @@ def user_two_factor_reset(request, pk):
 
 
 @login_required
-def audit_export(request):
+def audit_export(request: HttpRequest) -> HttpResponse:
     """The audit log as CSV, with the list page's filters; the export itself is audited."""
     from portal.filters import AuditFilter
 

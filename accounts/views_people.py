@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN, PasswordResetConfirmView
 from django.db import IntegrityError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -45,7 +45,7 @@ def _person_to_change(request, pk):
 
 
 @login_required
-def user_invite(request):
+def user_invite(request: HttpRequest) -> HttpResponse:
     require_any(request, User, "add")
     form = InviteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +59,7 @@ def user_invite(request):
 
 @login_required
 @require_POST
-def user_invite_resend(request, pk):
+def user_invite_resend(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_to_change(request, pk)
     if not people.invitation_pending(person):
         messages.info(request, _("%(name)s has already chosen a password; there is nothing to resend.")
@@ -99,7 +99,7 @@ class InviteAcceptView(PasswordResetConfirmView):
         return HttpResponseRedirect(self.get_success_url())
 
 
-def invite_accepted(request):
+def invite_accepted(request: HttpRequest) -> HttpResponse:
     """Says plainly whether the person can log in now or must wait for their administrator."""
     state = request.session.pop(ACCEPTED_SESSION_KEY, None)
     return render(request, "accounts/people/invite_accepted.html",
@@ -111,7 +111,7 @@ def invite_accepted(request):
 
 @login_required
 @require_POST
-def user_enable(request, pk):
+def user_enable(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_to_change(request, pk)
     if person.is_active:
         messages.info(request, _("%(name)s can already log in.") % {"name": person})
@@ -127,7 +127,7 @@ def user_enable(request, pk):
 
 @login_required
 @require_POST
-def user_deactivate(request, pk):
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_to_change(request, pk)
     if person.pk == request.user.pk:
         reason = _("You cannot deactivate your own account. Ask another district administrator.")
@@ -144,7 +144,7 @@ def user_deactivate(request, pk):
 
 @login_required
 @require_POST
-def membership_end(request, pk):
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_scoped_or_404(request, Membership, pk, "view")
     require_action(request, membership, "change")
     if membership.user_id == request.user.pk:
@@ -169,7 +169,7 @@ def _digest(text: str, district_id: int) -> str:
 
 
 @login_required
-def staff_import(request):
+def staff_import(request: HttpRequest) -> HttpResponse:
     """Upload, then a preview with every problem by line number; nothing is saved until confirmed."""
     require_any(request, User, "add")
     form = StaffUploadForm(request.POST or None, request.FILES or None, user=request.user)
@@ -194,7 +194,7 @@ def staff_import(request):
 
 @login_required
 @require_POST
-def staff_import_confirm(request):
+def staff_import_confirm(request: HttpRequest) -> HttpResponse:
     require_any(request, User, "add")
     stored = request.session.get(IMPORT_SESSION_KEY)
     form = StaffConfirmForm(request.POST)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -36,7 +36,7 @@ def home_context(request) -> dict:
 
 
 @login_required
-def dashboard_view(request):
+def dashboard_view(request: HttpRequest) -> HttpResponse:
     """The dashboard on its own page; ``?format=csv`` downloads the filtered matrix."""
     if request.GET.get("format") == "csv":
         return _dashboard_csv(request)
@@ -67,7 +67,7 @@ def _dashboard_csv(request):
 
 
 @login_required
-def school_status(request, pk):
+def school_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One school's ten actions, with reasons and next steps for the roles allowed to read them."""
     school = get_scoped_or_404(request, School, pk)
     memberships = request.portal_memberships
@@ -103,7 +103,7 @@ class DocumentFilter(PortalFilterSet):
 
 
 @login_required
-def document_list(request):
+def document_list(request: HttpRequest) -> HttpResponse:
     qs = GeneratedDocument.objects.for_user(request.user, "view").select_related("school", "requested_by")
     selected = getattr(request, "selected_school", None)
     if selected is not None:
@@ -117,7 +117,7 @@ def document_list(request):
 
 
 @login_required
-def document_request(request):
+def document_request(request: HttpRequest) -> HttpResponse:
     require_any(request, GeneratedDocument, "add")
     initial = {k: request.GET[k] for k in ("kind", "school") if request.GET.get(k)}
     form = DocumentRequestForm(request.POST or None, initial=initial, user=request.user)
@@ -153,20 +153,20 @@ def _document_context(request, document):
 
 
 @login_required
-def document_detail(request, pk):
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_scoped_or_404(request, GeneratedDocument, pk)
     return render(request, "compliance/document_detail.html", _document_context(request, document))
 
 
 @login_required
-def document_progress(request, pk):
+def document_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress partial that the detail page polls with htmx while the document is being made."""
     document = get_scoped_or_404(request, GeneratedDocument, pk)
     return render(request, "compliance/_document_progress.html", _document_context(request, document))
 
 
 @login_required
-def document_download(request, pk):
+def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The file, through the scope check and audited; never a public media URL."""
     document = get_scoped_or_404(request, GeneratedDocument, pk)
     require_action(request, document, "download")
@@ -177,7 +177,7 @@ def document_download(request, pk):
 
 @login_required
 @require_POST
-def document_retry(request, pk):
+def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_scoped_or_404(request, GeneratedDocument, pk)
     require_action(request, document, "add")
     if services.document_retry(document=document, by=request.user):

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ class NotificationFilter(PortalFilterSet):
 
 
 @login_required
-def notification_failed(request):
+def notification_failed(request: HttpRequest) -> HttpResponse:
     """Emails that could not be delivered (failed by default; other statuses by filter)."""
     require_any(request, Notification, "view")
     data = request.GET.copy()
@@ -53,7 +53,7 @@ def notification_failed(request):
 
 @login_required
 @require_POST
-def notification_retry(request, pk):
+def notification_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Put a failed email back in the queue; out of scope is a 404."""
     notification = get_scoped_or_404(request, Notification, pk, "view")
     require_action(request, notification, "change")

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,7 +49,7 @@ class DoneForm(forms.Form):
 
 
 @login_required
-def my_tasks(request):
+def my_tasks(request: HttpRequest) -> HttpResponse:
     memberships = request.portal_memberships
     if not memberships:
         return render(request, "portal/no_membership.html")
@@ -76,7 +76,7 @@ def _load(request, key, pk):
 
 
 @login_required
-def task_done(request, key, pk):
+def task_done(request: HttpRequest, key: str, pk: int) -> HttpResponse:
     """GET: the form; POST: mark the task done with an evidence note (its owner or a school admin there)."""
     provider, row = _load(request, key, pk)
     if not followups.may_complete(request.user, request.portal_memberships, provider, row):

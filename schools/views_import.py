@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -115,7 +116,7 @@ class NCESImportForm(forms.Form):
 
 
 @login_required
-def nces_import_view(request):
+def nces_import_view(request: HttpRequest) -> HttpResponse:
     """Upload form and, after an import, its report (created, updated, closed, errors with line numbers)."""
     require_any(request, School, "add")
     districts = import_districts_for(request.user)
