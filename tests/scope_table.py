@@ -1,8 +1,14 @@
-"""The scope table: every named URL of the portal, who may open it, and how to build its record.
+"""The scope table, split per app: every named URL of the portal, who may open it, how to build its record.
 
-``tests/schools/test_scope_walk.py`` walks every URL pattern the resolver knows and fails on any named
-URL that is neither in ``TABLE`` nor in ``PUBLIC``. For each entry it GETs the page as every persona of
-``tests/conftest.py`` plus anonymous, a person whose membership ended and a superuser, and checks:
+Each app's tests declare the URLs of that app in ``tests/<app>/scope.py``; this module holds what they
+share (the entry shapes ``page()``, ``obj()``, ``post_only()``, the persona groups, the builders of the
+organisation's records, the who-reaches-what oracle) and ``collect()``, which imports every
+``tests/*/scope.py`` it finds. There is no list to edit when an app is added.
+
+``tests/portal/test_scope_walk.py`` walks every URL pattern the resolver knows and fails on any named
+URL that no ``scope.py`` declares, in ``URLS`` or in ``PUBLIC``. For each entry it GETs the page as every
+persona of ``tests/conftest.py`` plus anonymous, a person whose membership ended and a superuser, and
+checks:
 
 - anonymous is sent to the login page;
 - a record in another school or another district is a 404 (never 403, never 200);
@@ -11,8 +17,39 @@ URL that is neither in ``TABLE`` nor in ``PUBLIC``. For each entry it GETs the p
   the person has no place in;
 - inside the person's scope, the status is the one the entry declares.
 
-How to add an entry (one line per URL name, in the section of your app)
---------------------------------------------------------------------------
+How an app adds its scope.py (a few lines)
+------------------------------------------
+Create ``tests/<app>/scope.py`` (with ``tests/<app>/__init__.py``) and name every URL of the app in it::
+
+    import datetime as dt
+
+    from tests.drills.factories import planned
+    from tests.scope_table import SCHOOL_EDITORS, obj, page, post_only, unique
+
+    def make_drill(world, school):
+        return planned(school, dt.date(2026, 10, 1 + unique() % 28))
+
+    URLS = {
+        "drills:drill-list": page(),
+        "drills:drill-create": page(ok=SCHOOL_EDITORS),
+        "drills:drill-detail": obj(make_drill),
+        "drills:drill-update": obj(make_drill, ok=SCHOOL_EDITORS, others=403),
+        "drills:drill-cancel": post_only(make_drill),
+    }
+    PUBLIC = {"drills:calendar-ics": "calendar apps fetch the feed with its secret address, without a session"}
+
+``URLS`` (and ``PUBLIC``, optional) are the only names the walk reads. A URL in the namespace ``<app>:``
+is declared in ``tests/<app>/scope.py`` and nowhere else (the walk checks it); URLs without a namespace
+(``home``, ``login``...) go in the scope.py of the app whose view serves them.
+
+The records themselves are tested too: ``tests/scoped_models.py`` generates, for a scoped model, the
+in-scope, other-school, other-district and permission-matrix tests from two lines per model::
+
+    class TestDrillScope(ScopedModelTests):
+        model, make = Drill, make_drill
+
+How to write an entry (one line per URL name)
+---------------------------------------------
 A page without an object id (lists, create forms, dashboards)::
 
     "drills:drill-list": page(),                      # 200 for everyone signed in (lists are scoped)
@@ -27,7 +64,8 @@ A page about one record (``<int:pk>`` or any single id in the route)::
 ``school`` (or to its district, for district-wide records). The walk calls it for School A, School B
 and the other district's school, so it must work for any school: build what the record needs in
 ``school.district`` (``school_year_of(world, school.district)`` gives a school year there). Put it
-next to the entry, or import it from your app's tests.
+in your app's scope.py (the builders of the organisation's records, ``make_school``, ``make_user``...,
+are here).
 
 What ``ok`` / ``denied`` / ``redirect`` / ``others`` mean:
 
@@ -50,24 +88,35 @@ Other shapes:
 - a record without ``scope_path`` (``User``): ``obj(make_user, via=lambda user: user.memberships.get())``
   names the scoped record that decides who may see it.
 - public pages (no login: login, password reset, the anonymous tip form) go in ``PUBLIC`` with a reason.
-- the Django admin (``admin:`` names) is not listed here: the walk checks that only superusers get in.
+- the Django admin (``admin:`` names) is not listed anywhere: the walk checks that only superusers get in.
 """
 
 import datetime as dt
+import importlib
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 
-from django.core.files.base import ContentFile
+from django.db.models import Q
 
-from compliance.models import GeneratedDocument
-from drills.models import DrillKind
-from schools.models import AuditEvent, CalendarDay, Membership, Notification, SchoolYear, Term
-from tests.testapp.models import FakeFollowUp
+from schools.models import (
+    AuditEvent,
+    CalendarDay,
+    District,
+    Membership,
+    Notification,
+    School,
+    SchoolYear,
+    Term,
+    User,
+)
 
 from .conftest import PERSONAS
-from .drills.factories import RequirementFactory, planned
 from .factories import AgencyFactory, BuildingFactory, MembershipFactory, UserFactory
+
+TESTS_DIR = Path(__file__).resolve().parent
 
 # --- Persona groups ------------------------------------------------------------------------------
 
@@ -76,9 +125,13 @@ MEMBERS = EVERYONE - {"no_membership"}
 DISTRICT_ADMIN = frozenset({"district_admin"})
 SCHOOL_ADMINS = frozenset({"school_a_admin", "school_b_admin"})
 SCHOOL_EDITORS = DISTRICT_ADMIN | SCHOOL_ADMINS
-# Who reads, requests and downloads generated documents (compliance/apps.py), exports drill logs (drills).
+# Who reads, requests and downloads generated documents (compliance), exports drill logs (drills).
 DOCUMENT_READERS = frozenset({"district_admin", "district_leader"}) | SCHOOL_ADMINS
-DRILL_VIEWERS = MEMBERS - {"tip_triage"}  # tip triage has nothing in drills (drills/apps.py)
+
+# Personas that must see nothing at all; the table's "no_membership" expectations apply to all of them.
+NOBODY = ("no_membership", "ended_membership_user", "superuser")
+# Every signed-in person the walk and the generated model tests try (anonymous is added by the walk).
+ALL_PEOPLE = (*PERSONAS, "ended_membership_user", "superuser")
 
 
 # --- Entry shapes ---------------------------------------------------------------------------------
@@ -122,9 +175,48 @@ def post_only(make=None, kwargs=None, via=None) -> Entry:
     return Entry(make=make, post_only=True, kwargs=kwargs, via=via)
 
 
+# --- Collecting every app's tests/<app>/scope.py --------------------------------------------------
+
+
+@dataclass
+class Collected:
+    table: dict[str, Entry] = field(default_factory=dict)  # URL name -> entry, every app's URLS
+    public: dict[str, str] = field(default_factory=dict)  # URL name -> why no login is needed
+    owner: dict[str, str] = field(default_factory=dict)  # URL name -> the app folder declaring it
+
+
+def scope_modules() -> list[ModuleType]:
+    """Every ``tests/<app>/scope.py``, imported, in folder order."""
+    return [importlib.import_module(f"tests.{path.parent.name}.scope")
+            for path in sorted(TESTS_DIR.glob("*/scope.py"))]
+
+
+def collect() -> Collected:
+    """Every app's ``URLS`` and ``PUBLIC`` in one table; a URL declared twice is an error."""
+    collected = Collected()
+    for module in scope_modules():
+        app = module.__name__.split(".")[-2]
+        urls, public = getattr(module, "URLS", None), getattr(module, "PUBLIC", {})
+        if urls is None:
+            raise AssertionError(f"tests/{app}/scope.py declares no URLS (see tests/scope_table.py)")
+        for kind, entries, into in (("URLS", urls, collected.table), ("PUBLIC", public, collected.public)):
+            for name, value in entries.items():
+                if name in collected.owner:
+                    raise AssertionError(f"{name} is declared in tests/{collected.owner[name]}/scope.py and again "
+                                         f"in tests/{app}/scope.py {kind}: one app declares each URL once")
+                collected.owner[name] = app
+                into[name] = value
+    return collected
+
+
 # --- Builders: (world, school) -> a record of that school or its district ------------------------
 
 _seq = itertools.count(1)
+
+
+def unique() -> int:
+    """A number never returned before in this test run (names, codes, days of made-up records)."""
+    return next(_seq)
 
 
 def school_year_of(world, district) -> SchoolYear:
@@ -144,7 +236,7 @@ def make_school(world, school):
 
 
 def make_building(world, school):
-    return BuildingFactory(school=school, name=f"Annex {next(_seq)}")
+    return BuildingFactory(school=school, name=f"Annex {unique()}")
 
 
 def make_agency(world, school):
@@ -157,7 +249,7 @@ def make_school_year(world, school):
 
 def make_term(world, school):
     year = school_year_of(world, school.district)
-    n = next(_seq)
+    n = unique()
     day = year.starts_on + dt.timedelta(days=n)
     return Term.objects.create(school_year=year, name=f"Term {n}", starts_on=day, ends_on=day)
 
@@ -165,7 +257,7 @@ def make_term(world, school):
 def make_calendar_day(world, school):
     year = school_year_of(world, school.district)
     return CalendarDay.objects.create(school_year=year, school=school, description="Snow day",
-                                      date=year.first_instructional_day + dt.timedelta(days=next(_seq)))
+                                      date=year.first_instructional_day + dt.timedelta(days=unique()))
 
 
 def make_membership(world, school):
@@ -187,160 +279,72 @@ def make_notification(world, school):
                                        status=Notification.Status.FAILED)
 
 
-def make_task(world, school):
-    """A follow-up of the test-only app (tests/testapp), owned by someone else: My tasks' "done" page."""
-    return FakeFollowUp.objects.create(school=school, owner=UserFactory(), title=f"Fix the door at {school}",
-                                       due_on=dt.date(2026, 10, 1))
-
-
-def make_document(world, school):
-    """A ready school profile with its file (the walk runs with MEDIA_ROOT in a temporary folder)."""
-    document = GeneratedDocument.objects.create(
-        kind="school_profile", district=school.district, school=school, title=f"Profile of {school}",
-        requested_by=UserFactory(), status=GeneratedDocument.Status.READY, progress=100)
-    document.file.save("walk.pdf", ContentFile(b"%PDF-1.4 walk"), save=True)
-    return document
-
-
-def make_drill(world, school):
-    return planned(school, dt.date(2026, 10, 1 + next(_seq) % 28))
-
-
-def make_drill_requirement(world, school):
-    return RequirementFactory(district=school.district, title=f"Fire drills of {school.district}")
-
-
-def make_drill_kind(world, school):
-    n = next(_seq)
-    return DrillKind.objects.create(district=school.district, code=f"walk-{n}", name=f"Bus drill {n}")
-
-
 def via_membership(user):
     return user.memberships.get()
 
 
-def task_kwargs(task):
-    return {"key": FakeFollowUp._meta.label_lower, "pk": task.pk}
+# --- Who reaches what: an oracle independent of for_user ------------------------------------------
 
 
-# --- Public pages: no login needed, not walked ----------------------------------------------------
+@dataclass
+class Places:
+    schools: set
+    district_wide: set  # districts where the person holds a district-wide membership
+    districts: set  # every district the person has any place in
 
-PUBLIC = {
-    "login": "the login form",
-    "logout": "POST-only logout; nothing to show",
-    "password_reset": "asking for a reset link needs no login",
-    "password_reset_done": "the 'link sent' notice",
-    "password_reset_confirm": "reached from the emailed link, token-checked",
-    "password_reset_complete": "the 'password set' notice",
-    "csp-report": "browsers POST CSP violation reports without a session; logged, nothing stored",
-    "accounts:invite-accept": "the invited person chooses a password from the emailed, token-checked link",
-    "accounts:invite-accepted": "the 'password chosen' notice after accepting an invitation",
-    "drills:calendar-ics": "calendar apps fetch the feed with its secret address, without a session",
-}
+    def reach_any(self, row) -> bool:
+        """For a listed row: a person is reached through any of their memberships; rows that are not
+        records (a page's own summaries) and shared reference rows are left to the name check. A person
+        with no place at all may be shown no row at all."""
+        if not (self.schools or self.districts):
+            return False
+        if isinstance(row, User):
+            return any(self.reach(m) for m in row.memberships.all())
+        if getattr(row, "scope_path", None) is None:
+            return True
+        home = home_of(row)
+        return home is None or self._reach_home(*home)
 
-# --- The table ------------------------------------------------------------------------------------
+    def reach(self, record) -> bool:
+        home = home_of(record)
+        assert home is not None, f"{record!r} is shared by every district: build a district's own record"
+        return self._reach_home(*home)
 
-TABLE: dict[str, Entry] = {
-    # project pages
-    "home": page(),
-    "password_change": page(),
-    "password_change_done": page(),
-    # schools/
-    "portal:switch-school": post_only(),
-    "schools:school-list": page(),
-    "schools:school-create": page(ok=DISTRICT_ADMIN),
-    "schools:school-detail": obj(make_school),
-    "schools:school-update": obj(make_school, ok=DISTRICT_ADMIN, others=403),
-    "schools:building-list": page(),
-    "schools:building-create": page(ok=SCHOOL_EDITORS),
-    "schools:building-detail": obj(make_building),
-    "schools:building-update": obj(make_building, ok=SCHOOL_EDITORS, others=403),
-    "schools:building-delete": obj(make_building, ok=DISTRICT_ADMIN, others=403),
-    "schools:agency-list": page(),
-    "schools:agency-create": page(ok=DISTRICT_ADMIN),
-    "schools:agency-detail": obj(make_agency),
-    "schools:agency-update": obj(make_agency, ok=DISTRICT_ADMIN, others=403),
-    "schools:schoolyear-list": page(),
-    "schools:schoolyear-create": page(ok=DISTRICT_ADMIN),
-    "schools:schoolyear-detail": obj(make_school_year),
-    "schools:schoolyear-update": obj(make_school_year, ok=DISTRICT_ADMIN, others=403),
-    "schools:schoolyear-delete": obj(make_school_year, ok=DISTRICT_ADMIN, others=403),
-    "schools:term-list": page(),
-    "schools:term-create": page(ok=DISTRICT_ADMIN),
-    "schools:term-detail": obj(make_term),
-    "schools:term-update": obj(make_term, ok=DISTRICT_ADMIN, others=403),
-    "schools:term-delete": obj(make_term, ok=DISTRICT_ADMIN, others=403),
-    "schools:calendarday-list": page(),
-    "schools:calendarday-create": page(ok=DISTRICT_ADMIN),
-    "schools:calendarday-detail": obj(make_calendar_day),
-    "schools:calendarday-update": obj(make_calendar_day, ok=DISTRICT_ADMIN, others=403),
-    "schools:calendarday-delete": obj(make_calendar_day, ok=DISTRICT_ADMIN, others=403),
-    "schools:membership-list": page(),
-    "schools:membership-create": page(ok=DISTRICT_ADMIN),
-    "schools:membership-detail": obj(make_membership, ok=DISTRICT_ADMIN),
-    "schools:membership-update": obj(make_membership, ok=DISTRICT_ADMIN),
-    "accounts:membership-end": post_only(make_membership),
-    "accounts:user-list": page(),
-    "accounts:user-detail": obj(make_user, ok=DISTRICT_ADMIN, via=via_membership),
-    "accounts:user-update": obj(make_user, ok=DISTRICT_ADMIN, via=via_membership),
-    "accounts:user-invite": page(ok=DISTRICT_ADMIN),
-    "accounts:user-invite-resend": post_only(make_user, via=via_membership),
-    "accounts:user-enable": post_only(make_user, via=via_membership),
-    "accounts:user-deactivate": post_only(make_user, via=via_membership),
-    "accounts:user-import": page(ok=DISTRICT_ADMIN),
-    "accounts:user-import-confirm": post_only(),
-    "schools:nces-import": page(ok=DISTRICT_ADMIN),
-    "portal:auditevent-list": page(),
-    "portal:auditevent-detail": obj(make_audit_event, ok=DISTRICT_ADMIN),
-    "portal:notification-failed": page(ok=DISTRICT_ADMIN),
-    "portal:notification-retry": post_only(make_notification),
-    "portal:my-tasks": page(),
-    "portal:task-done": obj(make_task, ok=SCHOOL_ADMINS, denied=DISTRICT_ADMIN, kwargs=task_kwargs),
-    # account/: a person's own security pages, and the district admin's actions on other people
-    "accounts:two-factor": page(),
-    "accounts:two-factor-setup": page(),  # replacing the authenticator, just after the password login
-    "accounts:two-factor-verify": page(ok=(), redirect=EVERYONE),  # already verified: straight on
-    "accounts:backup-codes": page(ok=(), redirect=EVERYONE),  # shown once, right after they are made
-    "accounts:backup-codes-renew": post_only(),
-    "accounts:reauth": page(),
-    "accounts:email-change": page(),
-    "accounts:sessions": page(),
-    "accounts:lockouts": page(ok=DISTRICT_ADMIN),
-    "accounts:user-sessions-end": post_only(make_user, via=via_membership),
-    "accounts:user-two-factor-reset": post_only(make_user, via=via_membership),
-    "accounts:audit-export": page(ok=DISTRICT_ADMIN),
-    # compliance/
-    "compliance:dashboard": page(),
-    "compliance:school-status": obj(make_school),
-    "compliance:document-list": page(),
-    "compliance:document-request": page(ok=DOCUMENT_READERS),
-    "compliance:document-detail": obj(make_document, ok=DOCUMENT_READERS),
-    "compliance:document-progress": obj(make_document, ok=DOCUMENT_READERS),
-    "compliance:document-download": obj(make_document, ok=DOCUMENT_READERS),
-    "compliance:document-retry": post_only(make_document),
-    # drills/
-    "drills:drill-list": page(),
-    "drills:drill-create": page(ok=SCHOOL_EDITORS),
-    "drills:drill-detail": obj(make_drill, ok=DRILL_VIEWERS),
-    "drills:drill-update": obj(make_drill, ok=SCHOOL_EDITORS, denied=DRILL_VIEWERS),
-    "drills:drill-delete": obj(make_drill, ok=DISTRICT_ADMIN, denied=DRILL_VIEWERS),
-    "drills:drill-record": obj(make_drill, ok=SCHOOL_EDITORS, denied=DRILL_VIEWERS),
-    "drills:drill-sign": obj(make_drill, ok=SCHOOL_EDITORS, denied=DRILL_VIEWERS),
-    "drills:drill-countersign": obj(make_drill, ok={"sro_two_schools"}, denied=DRILL_VIEWERS),
-    "drills:drill-correct": obj(make_drill, redirect=SCHOOL_EDITORS, denied=DRILL_VIEWERS),  # unsigned: edit it
-    "drills:drill-cancel": post_only(make_drill),
-    "drills:drill-after-action": obj(make_drill, ok=DRILL_VIEWERS),
-    "drills:compliance": page(ok=DRILL_VIEWERS),
-    "drills:compliance-school": obj(make_school, ok=DRILL_VIEWERS, others=403),
-    "drills:drill-export": obj(make_school, ok=DOCUMENT_READERS, others=403),
-    "drills:drillrequirement-list": page(),
-    "drills:drillrequirement-create": page(ok=DISTRICT_ADMIN),
-    "drills:drillrequirement-detail": obj(make_drill_requirement, ok=DRILL_VIEWERS),
-    "drills:drillrequirement-update": obj(make_drill_requirement, ok=DISTRICT_ADMIN, denied=DRILL_VIEWERS),
-    "drills:drillrequirement-delete": obj(make_drill_requirement, ok=DISTRICT_ADMIN, denied=DRILL_VIEWERS),
-    "drills:drillkind-list": page(),
-    "drills:drillkind-create": page(ok=DISTRICT_ADMIN),
-    "drills:drillkind-detail": obj(make_drill_kind, ok=DRILL_VIEWERS),
-    "drills:drillkind-update": obj(make_drill_kind, ok=DISTRICT_ADMIN, denied=DRILL_VIEWERS),
-    "drills:calendar-feed": page(ok=DRILL_VIEWERS),
-}
+    def _reach_home(self, school, district) -> bool:
+        if school is not None:
+            return school.pk in self.schools or district.pk in self.district_wide
+        return district.pk in self.districts
+
+
+def places_of(user, world, roles=None) -> Places:
+    """Where the person has a place today, through memberships of ``roles`` (any role when None)."""
+    if user is None or not user.is_active:
+        return Places(set(), set(), set())
+    today = world.district.local_today()
+    rows = Membership.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), user=user,
+                                     starts_on__lte=today)
+    if roles is not None:
+        rows = rows.filter(role__in=roles)
+    schools = {m.school_id for m in rows if m.school_id}
+    district_wide = {m.district_id for m in rows if m.district_id}
+    districts = district_wide | set(
+        School.objects.filter(pk__in=schools).values_list("district_id", flat=True))
+    return Places(schools, district_wide, districts)
+
+
+def home_of(record):
+    """(school or None, district) a record belongs to, following its declared scope_path; None if shared."""
+    paths = record.scope_path if isinstance(record.scope_path, tuple | list) else (record.scope_path,)
+    for path in paths:
+        target = record
+        for part in ([] if path == "pk" else path.split("__")):
+            target = getattr(target, part)
+            if target is None:
+                break
+        if isinstance(target, School):
+            return target, target.district
+        if isinstance(target, District):
+            return None, target
+    if isinstance(getattr(record, "district", None), District):  # a district-wide row, school-scoped model
+        return None, record.district
+    return None  # reference data shared by every district (a shared drill kind, a state's rule)

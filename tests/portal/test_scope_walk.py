@@ -1,6 +1,7 @@
 """The scope walk: every URL the resolver knows, as every persona, against the scope table.
 
-See ``tests/scope_table.py`` for what is checked and how to add a URL. ``walk()`` returns the list of
+The table is every app's ``tests/<app>/scope.py``, collected by ``tests.scope_table.collect()``: see
+``tests/scope_table.py`` for what is checked and how an app adds its URLs. ``walk()`` returns the list of
 failures (empty when all is well) so that a test can also prove the walk notices a leak.
 """
 
@@ -16,13 +17,13 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 
 from portal import crud
-from schools.models import District, Membership, School, User
+from schools.models import District, Membership, User
 from tests.conftest import PERSONAS
-from tests.scope_table import PUBLIC, TABLE
+from tests.scope_table import ALL_PEOPLE, NOBODY, TESTS_DIR, Places, collect, places_of
 
-# Personas that must see nothing at all; the table's "no_membership" expectations apply to all of them.
-NOBODY = ("no_membership", "ended_membership_user", "superuser")
-WALKED = [*PERSONAS, "ended_membership_user", "superuser", "anonymous"]
+COLLECTED = collect()
+TABLE, PUBLIC = COLLECTED.table, COLLECTED.public
+WALKED = [*ALL_PEOPLE, "anonymous"]
 
 
 # --- The resolver's URLs ---------------------------------------------------------------------------
@@ -56,68 +57,7 @@ def portal_urls():
     return [u for u in all_urls() if not u.is_admin]
 
 
-# --- Who reaches what (an oracle independent of for_user) -----------------------------------------
-
-
-@dataclass
-class Places:
-    schools: set
-    district_wide: set  # districts where the person holds a district-wide membership
-    districts: set  # every district the person has any place in
-
-    def reach_any(self, row) -> bool:
-        """For a listed row: a person is reached through any of their memberships; rows that are not
-        records (a page's own summaries) and shared reference rows are left to the name check. A person
-        with no place at all may be shown no row at all."""
-        if not (self.schools or self.districts):
-            return False
-        if isinstance(row, User):
-            return any(self.reach(m) for m in row.memberships.all())
-        if getattr(row, "scope_path", None) is None:
-            return True
-        home = home_of(row)
-        return home is None or self._reach_home(*home)
-
-    def reach(self, record) -> bool:
-        home = home_of(record)
-        assert home is not None, f"{record!r} is shared by every district: build a district's own record"
-        return self._reach_home(*home)
-
-    def _reach_home(self, school, district) -> bool:
-        if school is not None:
-            return school.pk in self.schools or district.pk in self.district_wide
-        return district.pk in self.districts
-
-
-def places_of(user, world) -> Places:
-    if user is None:
-        return Places(set(), set(), set())
-    today = world.district.local_today()
-    rows = Membership.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), user=user,
-                                     starts_on__lte=today)
-    schools = {m.school_id for m in rows if m.school_id}
-    district_wide = {m.district_id for m in rows if m.district_id}
-    districts = district_wide | set(
-        School.objects.filter(pk__in=schools).values_list("district_id", flat=True))
-    return Places(schools, district_wide, districts)
-
-
-def home_of(record):
-    """(school or None, district) a record belongs to, following its declared scope_path; None if shared."""
-    paths = record.scope_path if isinstance(record.scope_path, tuple | list) else (record.scope_path,)
-    for path in paths:
-        target = record
-        for part in ([] if path == "pk" else path.split("__")):
-            target = getattr(target, part)
-            if target is None:
-                break
-        if isinstance(target, School):
-            return target, target.district
-        if isinstance(target, District):
-            return None, target
-    if isinstance(getattr(record, "district", None), District):  # a district-wide row, school-scoped model
-        return None, record.district
-    return None  # reference data shared by every district (a shared drill kind, a state's rule)
+# --- Names no page may show ----------------------------------------------------------------------
 
 
 def canaries(places: Places, user) -> list[re.Pattern]:
@@ -251,15 +191,33 @@ def test_every_named_url_is_in_the_scope_table_or_public():
     named = {u.name for u in urls if u.name}
     missing = sorted(named - set(TABLE) - set(PUBLIC))
     unnamed = sorted(u.route for u in urls if not u.name)
-    assert not missing, f"URLs missing from tests/scope_table.py (see its docstring): {missing}"
+    assert not missing, ("URLs missing from every tests/<app>/scope.py (add them to URLS or PUBLIC of the app's "
+                         f"scope.py; see tests/scope_table.py): {missing}")
     assert not unnamed, f"URL patterns without a name cannot be walked; name them: {unnamed}"
 
 
 def test_the_scope_table_names_only_urls_that_exist():
     named = {u.name for u in portal_urls() if u.name}
-    assert not sorted(set(TABLE) - named), "stale entries in tests/scope_table.py"
-    assert not sorted(set(PUBLIC) - named), "stale entries in PUBLIC"
+    stale = sorted(set(TABLE) - named)
+    assert not stale, "stale URLS entries: " + ", ".join(f"{n} (tests/{COLLECTED.owner[n]}/scope.py)" for n in stale)
+    stale = sorted(set(PUBLIC) - named)
+    assert not stale, "stale PUBLIC entries: " + ", ".join(f"{n} (tests/{COLLECTED.owner[n]}/scope.py)" for n in stale)
     assert not set(TABLE) & set(PUBLIC), "a URL cannot be both scoped and public"
+
+
+def test_each_app_declares_the_urls_of_its_own_namespace():
+    """``drills:...`` is declared in tests/drills/scope.py: the table of an app moves and is read with the app."""
+    misplaced = [f"{name} (in tests/{app}/scope.py)" for name, app in COLLECTED.owner.items()
+                 if ":" in name and name.split(":")[0] != app]
+    assert not misplaced, f"declare each URL in tests/<its namespace>/scope.py: {misplaced}"
+
+
+def test_every_tests_app_scope_py_is_collected():
+    """The walk finds every tests/*/scope.py by itself (no list to edit when an app is added)."""
+    folders = {path.parent.name for path in TESTS_DIR.glob("*/scope.py")}
+    assert {"schools", "accounts", "portal", "compliance", "drills"} <= folders
+    assert set(COLLECTED.owner.values()) == folders, "a scope.py that declares no URL at all: drop it"
+    assert len(COLLECTED.owner) == len(TABLE) + len(PUBLIC)
 
 
 def test_url_records_are_built_for_urls_with_ids_only():

@@ -1,0 +1,30 @@
+"""The scope table of compliance's URLs (the dashboard, a school's status, generated documents); see
+tests/scope_table.py."""
+
+from django.core.files.base import ContentFile
+
+from compliance.models import GeneratedDocument
+from tests.scope_table import DOCUMENT_READERS, make_school, obj, page, post_only
+
+from ..factories import UserFactory
+
+
+def make_document(world, school):
+    """A ready school profile with its file (the walk runs with MEDIA_ROOT in a temporary folder)."""
+    document = GeneratedDocument.objects.create(
+        kind="school_profile", district=school.district, school=school, title=f"Profile of {school}",
+        requested_by=UserFactory(), status=GeneratedDocument.Status.READY, progress=100)
+    document.file.save("walk.pdf", ContentFile(b"%PDF-1.4 walk"), save=True)
+    return document
+
+
+URLS = {
+    "compliance:dashboard": page(),
+    "compliance:school-status": obj(make_school),
+    "compliance:document-list": page(),
+    "compliance:document-request": page(ok=DOCUMENT_READERS),
+    "compliance:document-detail": obj(make_document, ok=DOCUMENT_READERS),
+    "compliance:document-progress": obj(make_document, ok=DOCUMENT_READERS),
+    "compliance:document-download": obj(make_document, ok=DOCUMENT_READERS),
+    "compliance:document-retry": post_only(make_document),
+}
