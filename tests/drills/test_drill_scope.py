@@ -4,11 +4,44 @@ import datetime as dt
 
 import pytest
 
+from drills.models import AfterActionReport, Drill, DrillKind, DrillRequirement, ImprovementItem
 from schools.models import AuditEvent
+from tests.scoped_models import ScopedModelTests
 
 from .factories import held, planned
+from .scope import make_after_action, make_drill, make_drill_kind, make_drill_requirement, make_improvement_item
 
 pytestmark = pytest.mark.django_db
+
+
+# --- Generated: in scope, other school, other district, and the permission matrix per action --------------
+
+
+class TestDrillScope(ScopedModelTests):
+    model, make = Drill, make_drill
+
+
+class TestAfterActionReportScope(ScopedModelTests):
+    model, make = AfterActionReport, make_after_action
+
+
+class TestImprovementItemScope(ScopedModelTests):
+    model, make = ImprovementItem, make_improvement_item
+
+
+class TestDistrictDrillRequirementScope(ScopedModelTests):
+    """A district's own requirements (a state's rules are public law: test_requirements.py)."""
+
+    model, make = DrillRequirement, make_drill_requirement
+
+
+class TestDistrictDrillKindScope(ScopedModelTests):
+    """A district's own kinds (the shared kinds are reference data every drills viewer sees)."""
+
+    model, make = DrillKind, make_drill_kind
+
+
+# --- Pages: out of scope is a 404, visible but not allowed a 403 ---------------------------------------
 
 
 def _signed(school, admin):

@@ -1,8 +1,63 @@
 import pytest
 
-from schools.models import Building, School
+from schools.models import Agency, AuditEvent, Building, CalendarDay, Membership, Notification, School, Term
+from tests.scope_table import (
+    make_agency,
+    make_audit_event,
+    make_building,
+    make_calendar_day,
+    make_membership,
+    make_notification,
+    make_school,
+    make_term,
+)
+from tests.scoped_models import ScopedModelTests
 
 pytestmark = pytest.mark.django_db
+
+
+# --- Generated: in scope, other school, other district, and the permission matrix per action --------------
+
+
+class TestSchoolScope(ScopedModelTests):
+    model, make = School, make_school
+
+
+class TestBuildingScope(ScopedModelTests):
+    model, make = Building, make_building
+
+
+class TestAgencyScope(ScopedModelTests):
+    model, make = Agency, make_agency
+
+
+class TestTermScope(ScopedModelTests):
+    """Two steps to the district (school_year__district)."""
+
+    model, make = Term, make_term
+
+
+class TestCalendarDayScope(ScopedModelTests):
+    """A school's closure is scoped by its school year's district, not by its school."""
+
+    model, make = CalendarDay, make_calendar_day
+
+
+class TestMembershipScope(ScopedModelTests):
+    """Two scope paths (district, school__district): a school membership belongs to its school's district."""
+
+    model, make = Membership, make_membership
+
+
+class TestAuditEventScope(ScopedModelTests):
+    model, make = AuditEvent, make_audit_event
+
+
+class TestNotificationScope(ScopedModelTests):
+    model, make = Notification, make_notification
+
+
+# --- By hand ------------------------------------------------------------------------------------------
 
 
 def test_a_school_admin_sees_only_their_school(school_a_admin, world):
