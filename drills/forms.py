@@ -130,16 +130,6 @@ class DrillCorrectionForm(DrillResultsForm):
         self.fields["correction_reason"].help_text = _("Kept with both entries. Never student names.")
 
 
-class CountersignForm(forms.Form):
-    note = forms.CharField(
-        label=_l("Note"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_l("What you observed, if anything to add. Never student names."),
-    )
-
-
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_l("Why is it cancelled?"), max_length=300)
 

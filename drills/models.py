@@ -19,11 +19,18 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import FollowUp
 from portal.scope import ScopedQuerySet, active_memberships_for, allowed_memberships
+from portal.signed import (
+    COUNTERSIGN_FIELDS,  # noqa: F401  (re-exported: drills named it first)
+    RecordLocked,
+    SignedMessages,
+    SignedQuerySet,
+    SignedRecord,
+    countersigned_after_signed,
+)
 from schools.models import US_STATES, Agency, Building, District, School
 
-
-class DrillLocked(Exception):
-    """Raised when something tries to change or delete a signed drill log."""
+# Raised when something tries to change or delete a signed drill log (the shared exception, drills' old name).
+DrillLocked = RecordLocked
 
 
 # --------------------------------------------------------------------------------------------
@@ -401,19 +408,15 @@ def validate_no_student_names(text: str) -> None:
         )
 
 
-# Fields a countersignature may write on a signed log; nothing else changes once it is signed.
-COUNTERSIGN_FIELDS = frozenset(
-    {"countersigned_at", "countersigned_by", "countersigned_by_id", "countersign_note"}
-)
+class DrillQuerySet(SignedQuerySet):
+    """Drills; bulk writes refuse signed logs (``SignedQuerySet``)."""
 
-
-class DrillQuerySet(ScopedQuerySet):
     def counting(self):
         """Completed drills that count: not replaced by a correction (only the latest entry counts)."""
-        return self.filter(status=Drill.Status.COMPLETED, corrected_by__isnull=True)
+        return self.current().filter(status=Drill.Status.COMPLETED)
 
     def planned(self):
-        return self.filter(status=Drill.Status.PLANNED, corrected_by__isnull=True)
+        return self.current().filter(status=Drill.Status.PLANNED)
 
     def starting_between(self, start: dt.datetime, end: dt.datetime):
         """Drills whose actual start (or, if not yet held, planned start) falls in [start, end)."""
@@ -422,21 +425,13 @@ class DrillQuerySet(ScopedQuerySet):
             | Q(actual_start__isnull=True, planned_start__gte=start, planned_start__lt=end)
         )
 
-    # Every path that writes many rows at once refuses signed ones (views, shell, admin actions).
-    def update(self, **kwargs):
-        if set(kwargs) - COUNTERSIGN_FIELDS and self.filter(signed_at__isnull=False).exists():
-            raise DrillLocked("A signed drill log cannot be changed; record a correction instead.")
-        return super().update(**kwargs)
 
-    def delete(self):
-        if self.filter(signed_at__isnull=False).exists():
-            raise DrillLocked("A signed drill log cannot be deleted.")
-        return super().delete()
-
-
-class Drill(models.Model):
+class Drill(SignedRecord):
     """One drill at one school: planned ahead, then logged with its results, signed off by the school admin
-    (which locks it) and optionally countersigned by the school's resource officer."""
+    (which locks it) and optionally countersigned by the school's resource officer.
+
+    Sign-off, countersignature and correction (fields, guards, methods) come from ``portal.signed``.
+    """
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -507,38 +502,6 @@ class Drill(models.Model):
     )
     issues_found = models.TextField(_("issues found"), blank=True, help_text=_("Never student names."))
 
-    # Sign-off (locks the log) and the SRO's countersignature.
-    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("signed by"),
-    )
-    countersigned_at = models.DateTimeField(_("countersigned at"), null=True, blank=True)
-    countersigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("countersigned by"),
-    )
-    countersign_note = models.TextField(_("countersignature note"), blank=True)
-
-    # A correction is a new entry naming the one it replaces; only the latest entry counts.
-    corrects = models.OneToOneField(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="corrected_by",
-        verbose_name=_("corrects"),
-    )
-    correction_reason = models.TextField(_("what was wrong"), blank=True)
-
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -546,6 +509,34 @@ class Drill(models.Model):
 
     scope_path = "school"
     objects = DrillQuerySet.as_manager()
+
+    # What a correction starts from (portal.signed): the results, not the sign-off or the status.
+    correction_copy_fields = (
+        "school_id",
+        "kind_id",
+        "planned_start",
+        "plan_notes",
+        "actual_start",
+        "actual_end",
+        "evacuation_or_lockdown_seconds",
+        "participant_count",
+        "observing_agency_id",
+        "announced",
+        "accommodations_count",
+        "accommodations_notes",
+        "families_notified_in_advance",
+        "no_attacker_roleplay_confirmed",
+        "issues_found",
+    )
+    correction_copy_m2m = ("buildings",)
+    signed_messages = SignedMessages(
+        locked=_("A signed drill log cannot be changed; record a correction instead."),
+        undeletable=_("A signed drill log cannot be deleted."),
+        already_signed=_("This log is already signed."),
+        sign_first=_("The school administrator signs the log first."),
+        already_countersigned=_("This log is already countersigned."),
+        locked_page=_("This log is signed and locked; record a correction instead."),
+    )
 
     class Meta:
         ordering = ["-planned_start", "-id"]
@@ -572,10 +563,7 @@ class Drill(models.Model):
                 condition=Q(signed_at__isnull=True) | Q(status="completed"),
                 name="drill_signed_only_when_completed",
             ),
-            models.CheckConstraint(
-                condition=Q(countersigned_at__isnull=True) | Q(signed_at__isnull=False),
-                name="drill_countersigned_after_signed",
-            ),
+            countersigned_after_signed("drill_countersigned_after_signed"),
         ]
 
     def __str__(self):
@@ -583,37 +571,7 @@ class Drill(models.Model):
         local = timezone.localtime(when).strftime("%Y-%m-%d") if when else "?"
         return f"{self.kind} · {self.school} · {local}"
 
-    # -- guards: a signed log refuses change and deletion through every path ----------------
-    def save(self, *args, **kwargs):
-        if self.pk and not self._adding_or_unlocked(kwargs.get("update_fields")):
-            raise DrillLocked("A signed drill log cannot be changed; record a correction instead.")
-        super().save(*args, **kwargs)
-
-    def _adding_or_unlocked(self, update_fields) -> bool:
-        if self._state.adding:
-            return True
-        if update_fields is not None and set(update_fields) <= COUNTERSIGN_FIELDS:
-            return True
-        return not Drill.objects.filter(pk=self.pk, signed_at__isnull=False).exists()
-
-    def delete(self, *args, **kwargs):
-        if Drill.objects.filter(pk=self.pk, signed_at__isnull=False).exists():
-            raise DrillLocked("A signed drill log cannot be deleted.")
-        return super().delete(*args, **kwargs)
-
     # -- state -----------------------------------------------------------------------------
-    @property
-    def is_locked(self) -> bool:
-        return self.signed_at is not None
-
-    @property
-    def is_superseded(self) -> bool:
-        """Replaced by a saved correction (an unsaved correction draft does not count)."""
-        try:
-            return self.corrected_by.pk is not None
-        except Drill.DoesNotExist:
-            return False
-
     @property
     def held_or_planned_at(self) -> dt.datetime:
         return self.actual_start or self.planned_start
@@ -623,47 +581,14 @@ class Drill(models.Model):
 
     def sign_off_problems(self) -> list[str]:
         """What stops the school admin from signing, in words (empty when it can be signed)."""
-        problems = []
-        if self.is_locked:
-            problems.append(_("This log is already signed."))
-        if self.is_superseded:
-            problems.append(_("This entry was replaced by a correction; sign the correction instead."))
+        problems = super().sign_off_problems()
         if self.status != self.Status.COMPLETED:
-            problems.append(_("Record the drill's results first."))
+            problems.append(str(_("Record the drill's results first.")))
         if not self.no_attacker_roleplay_confirmed:
-            problems.append(_("Confirm that no one role-played an attacker."))
-        return [str(p) for p in problems]
+            problems.append(str(_("Confirm that no one role-played an attacker.")))
+        return problems
 
     # -- behaviour -------------------------------------------------------------------------
-    def sign_off(self, *, by) -> None:
-        """Sign the log (school admin): it is locked from now on."""
-        problems = self.sign_off_problems()
-        if problems:
-            raise ValidationError(problems)
-        now = timezone.now()
-        with transaction.atomic():
-            # Conditional update: two admins signing at once sign it once.
-            signed = Drill.objects.filter(pk=self.pk, signed_at__isnull=True).update(
-                signed_at=now, signed_by=by
-            )
-        if not signed:
-            raise ValidationError(_("This log is already signed."))
-        self.signed_at, self.signed_by = now, by
-
-    def countersign(self, *, by, note: str) -> None:
-        """Add the SRO's countersignature to a signed log (their only write in drills)."""
-        if not self.is_locked:
-            raise ValidationError(_("The school administrator signs the log first."))
-        if self.countersigned_at is not None:
-            raise ValidationError(_("This log is already countersigned."))
-        now = timezone.now()
-        done = Drill.objects.filter(pk=self.pk, countersigned_at__isnull=True).update(
-            countersigned_at=now, countersigned_by=by, countersign_note=note
-        )
-        if not done:
-            raise ValidationError(_("This log is already countersigned."))
-        self.countersigned_at, self.countersigned_by, self.countersign_note = now, by, note
-
     def cancel(self, *, reason: str) -> None:
         if self.status != self.Status.PLANNED:
             raise ValidationError(_("Only a planned drill can be cancelled."))
@@ -671,26 +596,9 @@ class Drill(models.Model):
         self.save(update_fields=["status", "cancel_reason"])
 
     def correction_draft(self) -> "Drill":
-        """An unsaved new entry copying this one, to be edited and saved as its correction."""
-        copy_fields = [
-            "school_id",
-            "kind_id",
-            "planned_start",
-            "plan_notes",
-            "actual_start",
-            "actual_end",
-            "evacuation_or_lockdown_seconds",
-            "participant_count",
-            "observing_agency_id",
-            "announced",
-            "accommodations_count",
-            "accommodations_notes",
-            "families_notified_in_advance",
-            "no_attacker_roleplay_confirmed",
-            "issues_found",
-        ]
-        draft = Drill(**{f: getattr(self, f) for f in copy_fields})
-        draft.status, draft.corrects = self.Status.COMPLETED, self
+        """An unsaved new entry copying this one's results, to be edited and saved as its correction."""
+        draft = super().correction_draft()
+        draft.status = self.Status.COMPLETED
         return draft
 
 

@@ -1,15 +1,17 @@
 """Workflows of the drills app: each one saves, audits and (where someone must hear of it) notifies, in one
-transaction. Views call these; they never write drills themselves."""
+transaction. Views call these; they never write drills themselves. Signing and countersigning are the shared
+workflows of ``portal.signed`` (``sign_record``, ``countersign_record``), which its pages call."""
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
+from portal.signed import save_correction
 from schools.models import AuditEvent
 
 from .models import AfterActionReport, CalendarFeedToken, Drill
@@ -25,62 +27,20 @@ def drill_record_results(*, form, by) -> Drill:
     return drill
 
 
-def drill_sign_off(*, drill: Drill, by) -> None:
-    """The school admin signs the log: it is locked from now on (corrections only)."""
-    with transaction.atomic():
-        drill.sign_off(by=by)
-        audit.record(
-            AuditEvent.Action.UPDATE, actor=by, obj=drill, fields=["signed_at", "signed_by"], note="sign off"
-        )
-
-
-def drill_countersign(*, drill: Drill, by, note: str) -> None:
-    """The SRO's countersignature on a signed log, with an optional note."""
-    with transaction.atomic():
-        drill.countersign(by=by, note=note)
-        audit.record(
-            AuditEvent.Action.UPDATE,
-            actor=by,
-            obj=drill,
-            fields=["countersigned_at", "countersigned_by", "countersign_note"],
-            note="countersign",
-        )
-
-
 def drill_cancel(*, drill: Drill, reason: str, by) -> None:
     with transaction.atomic():
         drill.cancel(reason=reason)
         audit.record(AuditEvent.Action.UPDATE, actor=by, obj=drill, fields=["status", "cancel_reason"])
 
 
-def drill_correct(*, form, by) -> Drill:
+def drill_correct(*, form, by, request=None) -> Drill:
     """Save a correction form (built on ``original.correction_draft()``) as the new entry replacing it.
 
-    Only a signed entry is corrected this way (an unsigned one is simply edited), and only the latest
-    entry of a chain: the one-to-one link refuses a second correction of the same entry.
+    The checks, the save and the audit row are the shared ones (``portal.signed.save_correction``): only a
+    signed entry is corrected, and only the latest entry of a chain.
     """
-    correction = form.instance
-    original = Drill.objects.select_related("corrected_by").get(pk=correction.corrects_id)
-    if not original.is_locked:
-        raise ValidationError(_("This entry is not signed yet: edit it instead of correcting it."))
-    if original.is_superseded:
-        raise ValidationError(_("This entry was already corrected; correct the latest entry instead."))
-    correction.created_by = by
-    try:
-        with transaction.atomic():
-            correction = form.save()
-            audit.record(
-                AuditEvent.Action.CREATE,
-                actor=by,
-                obj=correction,
-                fields=[*form.changed_data, "corrects"],
-                note=f"corrects drill {original.pk}",
-            )
-    except IntegrityError:
-        raise ValidationError(
-            _("Someone corrected this entry a moment ago; open the latest entry.")
-        ) from None
-    return correction
+    form.instance.created_by = by
+    return save_correction(form=form, by=by, request=request)
 
 
 def after_action_save(*, drill: Drill, form, by) -> AfterActionReport:

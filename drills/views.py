@@ -30,6 +30,15 @@ from portal.crud import (
     require_action,
 )
 from portal.dates import as_of_for, pick_school_year
+from portal.signed import (
+    ActionWords,
+    Notice,
+    SignedPages,
+    correct_view,
+    countersign_view,
+    refuse_if_locked,
+    sign_view,
+)
 from schools.models import AuditEvent, Membership, School
 
 from . import evaluators, services
@@ -37,7 +46,6 @@ from .filters import DrillFilter, DrillRequirementFilter
 from .forms import (
     AfterActionForm,
     CancelForm,
-    CountersignForm,
     DrillCorrectionForm,
     DrillKindForm,
     DrillPlanForm,
@@ -46,11 +54,6 @@ from .forms import (
     ImprovementItemForm,
 )
 from .models import AfterActionReport, CalendarFeedToken, Drill, DrillKind, DrillRequirement
-
-
-def _form_errors_from(form, exc: ValidationError):
-    for message in exc.messages:
-        form.add_error(None, message)
 
 
 def _admin_district(user):
@@ -150,20 +153,11 @@ def _load_drill(request, pk, action):
     return drill
 
 
-def _refuse_if_locked(request, drill):
-    if drill.is_locked:
-        refuse(request, drill, "locked", _("This log is signed and locked; record a correction instead."))
-    if drill.is_superseded:
-        refuse(
-            request, drill, "superseded", _("This entry was replaced by a correction; open the correction.")
-        )
-
-
 @login_required
 def drill_record(request, pk):
     """Record what happened (the drill becomes completed and counts toward its requirements)."""
     drill = _load_drill(request, pk, "change")
-    _refuse_if_locked(request, drill)
+    refuse_if_locked(request, drill)
     if drill.actual_start is None:
         drill.actual_start = drill.planned_start if drill.planned_start <= timezone.now() else None
     form = DrillResultsForm(request.POST or None, instance=drill, user=request.user)
@@ -181,83 +175,73 @@ def drill_record(request, pk):
     )
 
 
-@login_required
+# Sign off, countersign and correct are the shared pages of portal.signed, in a drill's words.
+_BACK = _l("Back to the drill")
+DRILL_PAGES = SignedPages(
+    model=Drill,
+    list_url="drills:drill-list",
+    list_label=_l("Drills"),
+    detail_url="drills:drill-detail",
+    update_url="drills:drill-update",
+    describe=lambda drill: {"record": drill.kind.name, "kind": drill.kind.name, "school": drill.school.name},
+    sign=ActionWords(
+        title=_l("Sign off the drill log"),
+        crumb=_l("Sign off"),
+        heading=_l("Sign off: %(kind)s at %(school)s"),
+        intro=_l(
+            "Signing says the results are true and complete. The log is then locked: nobody can change or "
+            "delete it, and a mistake is fixed by recording a correction."
+        ),
+        submit=_l("Sign and lock the log"),
+        done=_l("Signed. The log is locked; a mistake is fixed by recording a correction."),
+        cannot=_l("This log cannot be signed yet:"),
+        back=_BACK,
+    ),
+    countersign=ActionWords(
+        title=_l("Countersign"),
+        crumb=_l("Countersign"),
+        heading=_l("Countersign: %(kind)s at %(school)s"),
+        intro=_l(
+            "Your countersignature says you have read the signed log. It is added once and cannot be changed."
+        ),
+        submit=_l("Countersign"),
+        done=_l("Countersigned."),
+        cannot=_l("This log cannot be countersigned:"),
+        back=_BACK,
+    ),
+)
+
+
+def _sign_notices(drill) -> list[Notice]:
+    """Before signing: a reminder to write the after-action report, which the sign-off locks too."""
+    if AfterActionReport.objects.filter(drill=drill).exists():
+        return []
+    return [
+        Notice(
+            _(
+                "No after-action report has been written. Once the log is signed, the report is locked too: "
+                "write it first if you can."
+            ),
+            link_url=reverse("drills:drill-after-action", args=[drill.pk]),
+            link_text=_("Write the report"),
+        )
+    ]
+
+
 def drill_sign(request, pk):
     """GET: what signing means and what still stops it; POST: sign (locks the log)."""
-    drill = _load_drill(request, pk, "sign")
-    problems = drill.sign_off_problems()
-    if request.method == "POST" and not problems:
-        try:
-            services.drill_sign_off(drill=drill, by=request.user)
-        except ValidationError as exc:
-            problems = exc.messages
-        else:
-            messages.success(
-                request, _("Signed. The log is locked; a mistake is fixed by recording a correction.")
-            )
-            return HttpResponseRedirect(reverse("drills:drill-detail", args=[drill.pk]))
-    report_written = AfterActionReport.objects.filter(drill=drill).exists()
-    return render(
-        request,
-        "drills/drill_sign.html",
-        {"drill": drill, "problems": problems, "report_written": report_written},
-        status=400 if request.method == "POST" else 200,
-    )
+    return sign_view(request, pk, pages=DRILL_PAGES, notices=_sign_notices)
 
 
-@login_required
 def drill_countersign(request, pk):
     """The SRO of the school countersigns a signed log, with a note (the SRO's only write in drills)."""
-    drill = _load_drill(request, pk, "countersign")
-    form = CountersignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.drill_countersign(drill=drill, by=request.user, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Countersigned."))
-            return HttpResponseRedirect(reverse("drills:drill-detail", args=[drill.pk]))
-    return render(
-        request,
-        "drills/drill_countersign.html",
-        {"drill": drill, "form": form},
-        status=400 if form.errors else 200,
-    )
+    return countersign_view(request, pk, pages=DRILL_PAGES)
 
 
-@login_required
 def drill_correct(request, pk):
     """A correction: a new entry naming the signed one it replaces; only the correction counts."""
-    original = _load_drill(request, pk, "add")
-    if not original.is_locked:
-        messages.info(request, _("This entry is not signed yet: edit it directly."))
-        return HttpResponseRedirect(reverse("drills:drill-update", args=[original.pk]))
-    if original.is_superseded:
-        refuse(
-            request, original, "superseded", _("This entry was already corrected; correct the latest one.")
-        )
-    draft = original.correction_draft()
-    form = DrillCorrectionForm(
-        request.POST or None,
-        instance=draft,
-        user=request.user,
-        initial={"buildings": list(original.buildings.all())},
-        scope_action="add",
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            correction = services.drill_correct(form=form, by=request.user)
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Correction recorded. It replaces the earlier entry; sign it off."))
-            return HttpResponseRedirect(reverse("drills:drill-detail", args=[correction.pk]))
-    return render(
-        request,
-        "drills/drill_correct.html",
-        {"form": form, "drill": original},
-        status=400 if form.errors else 200,
+    return correct_view(
+        request, pk, pages=DRILL_PAGES, form_class=DrillCorrectionForm, save=services.drill_correct
     )
 
 
