@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal import audit, permissions
+from portal.notifications import task_named
 from portal.scope import active_memberships_for
 from schools.models import AuditEvent, School
 
@@ -58,12 +59,11 @@ def may_request(user, kind: documents.DocumentKind, *, school=None, district=Non
 
 def enqueue_render(document_id: int) -> None:
     """Enqueue the render after commit; a broker failure is logged (the sweep enqueues it later)."""
-    from .tasks import document_render
-
     def send():
         try:
             # No publish retries: against a hung broker each costs the socket timeout. The sweep is the retry.
-            document_render.apply_async((document_id,), retry=False)
+            # By name: compliance/tasks.py imports this module (see portal.notifications.task_named).
+            task_named("compliance.document_render").apply_async((document_id,), retry=False)
         except Exception:
             logger.exception("Could not enqueue the render of document %s; the sweep will retry", document_id)
 

@@ -140,17 +140,30 @@ def enqueue_pause_reset() -> None:
     _enqueue_paused_until = 0.0
 
 
+def task_named(name: str):
+    """The Celery task registered under ``name``.
+
+    Services publish their tasks by name because ``<app>/tasks.py`` imports the services (a task is a thin
+    wrapper around one); importing the tasks back would make a loop. Eager mode (dev, tests) still runs the
+    task in-process.
+    """
+    from celery import current_app
+
+    if name not in current_app.tasks:
+        # A web process has not imported the tasks modules yet: this runs Celery's autodiscovery once.
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]
+
+
 def enqueue_send(notification_id: int) -> bool:
     """Queue the send task; on any error log it and return False (the sweep will send the row)."""
     global _enqueue_paused_until
     if time.monotonic() < _enqueue_paused_until:
         logger.warning("Broker marked unreachable; notification %s left for the sweep", notification_id)
         return False
-    from portal.tasks import notification_send
-
     try:
         # No publish retries: with a hung broker each one costs the socket timeout. The sweep is the retry.
-        notification_send.apply_async((notification_id,), retry=False)
+        task_named("portal.tasks.notification_send").apply_async((notification_id,), retry=False)
     except Exception:
         _enqueue_paused_until = time.monotonic() + ENQUEUE_PAUSE_SECONDS
         logger.exception("Could not enqueue notification %s; the sweep will send it", notification_id)
@@ -169,10 +182,8 @@ def enqueue_send_many(notification_ids: list[int]) -> bool:
     if time.monotonic() < _enqueue_paused_until:
         logger.warning("Broker marked unreachable; %s notifications left for the sweep", len(notification_ids))
         return False
-    from portal.tasks import notification_send_many
-
     try:
-        notification_send_many.apply_async((list(notification_ids),), retry=False)
+        task_named("portal.tasks.notification_send_many").apply_async((list(notification_ids),), retry=False)
     except Exception:
         _enqueue_paused_until = time.monotonic() + ENQUEUE_PAUSE_SECONDS
         logger.exception("Could not enqueue %s notifications; the sweep will send them", len(notification_ids))

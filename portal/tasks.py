@@ -1,4 +1,4 @@
-"""Celery tasks of ``schools/``: thin wrappers that take ids and call the services in ``notifications.py``.
+"""Celery tasks of ``portal/``: thin wrappers that take ids and call the services in ``notifications.py``.
 
 The beat schedule for the sweep and the hourly digest is in ``settings.CELERY_BEAT_SCHEDULE`` (code
 schedules stay in code).
