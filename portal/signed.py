@@ -75,7 +75,7 @@ class SignedMessages:
     # Sign-off and countersignature (ValidationError, shown as the page's problems).
     already_signed: str = _("This record is already signed.")
     sign_superseded: str = _("This entry was replaced by a correction; sign the correction instead.")
-    sign_first: str = _("This record is signed before it is countersigned.")
+    sign_first: str = _("The record must be signed before it is countersigned.")
     already_countersigned: str = _("This record is already countersigned.")
     # Pages (refuse_if_locked and the correction page).
     locked_page: str = _("This record is signed and locked; record a correction instead.")
