@@ -29,6 +29,7 @@ from portal import audit, permissions, scope
 from portal.scope import active_memberships_for
 from schools.models import AuditEvent, Membership, School, User
 
+
 @dataclasses.dataclass(frozen=True)
 class Column:
     """One column of a list page. A plain field name in ``list_columns`` is a ``Column`` of that field;

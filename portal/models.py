@@ -4,8 +4,8 @@ The shared records the platform machinery works on (the audit log, the notificat
 ledger) stay in ``schools.models``, where the first migrations created them: moving a model between apps
 costs a state-only migration in both apps, a rename of every content type and matrix label, and a risk to
 the PostgreSQL audit trigger, for no gain to a reader. They are re-exported here so that code of the
-platform reads them from the platform. What is defined here is abstract: concrete models live in the
-action apps (``FollowUp``, ``SignedRecord``).
+platform reads them from the platform. What is defined here is abstract (``FollowUp``; signed records are
+``portal.signed.SignedRecord``): the concrete models live in the action apps.
 """
 
 import datetime as dt
