@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -154,7 +154,7 @@ def _load_drill(request, pk, action):
 
 
 @login_required
-def drill_record(request, pk):
+def drill_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record what happened (the drill becomes completed and counts toward its requirements)."""
     drill = _load_drill(request, pk, "change")
     refuse_if_locked(request, drill)
@@ -228,17 +228,17 @@ def _sign_notices(drill) -> list[Notice]:
     ]
 
 
-def drill_sign(request, pk):
+def drill_sign(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what signing means and what still stops it; POST: sign (locks the log)."""
     return sign_view(request, pk, pages=DRILL_PAGES, notices=_sign_notices)
 
 
-def drill_countersign(request, pk):
+def drill_countersign(request: HttpRequest, pk: int) -> HttpResponse:
     """The SRO of the school countersigns a signed log, with a note (the SRO's only write in drills)."""
     return countersign_view(request, pk, pages=DRILL_PAGES)
 
 
-def drill_correct(request, pk):
+def drill_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """A correction: a new entry naming the signed one it replaces; only the correction counts."""
     return correct_view(
         request, pk, pages=DRILL_PAGES, form_class=DrillCorrectionForm, save=services.drill_correct
@@ -247,7 +247,7 @@ def drill_correct(request, pk):
 
 @login_required
 @require_POST
-def drill_cancel(request, pk):
+def drill_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     drill = _load_drill(request, pk, "change")
     form = CancelForm(request.POST)
     if not form.is_valid():
@@ -268,7 +268,7 @@ def drill_cancel(request, pk):
 
 
 @login_required
-def drill_after_action(request, pk):
+def drill_after_action(request: HttpRequest, pk: int) -> HttpResponse:
     """The report (what happened, went well, to improve) and its improvement items with owners and dates."""
     drill = get_scoped_or_404(request, Drill, pk)
     report = AfterActionReport.objects.filter(drill=drill).first()
@@ -324,7 +324,7 @@ def _drill_schools(request, action="view"):
 
 
 @login_required
-def compliance_overview(request):
+def compliance_overview(request: HttpRequest) -> HttpResponse:
     """Every school the person may see, with its worst requirement and what to schedule next."""
     if not scope.can_anywhere(request.user, "drills.drill", "view"):
         audit.record(
@@ -363,7 +363,7 @@ def compliance_overview(request):
 
 
 @login_required
-def compliance_school(request, school_id):
+def compliance_school(request: HttpRequest, school_id: int) -> HttpResponse:
     """One school's compliance calendar for a year: every requirement, its windows, counts and next step."""
     school = get_scoped_or_404(request, School, school_id)
     if not _drill_schools(request).filter(pk=school.pk).exists():
@@ -392,7 +392,7 @@ def compliance_school(request, school_id):
 
 
 @login_required
-def drill_export(request, school_id):
+def drill_export(request: HttpRequest, school_id: int) -> HttpResponse:
     """The year's drill log of one school as CSV (formula-safe), audited."""
     from portal.csv_export import csv_response
 
@@ -501,7 +501,7 @@ class DrillKindCRUD(ScopedCRUDView):
 
 
 @login_required
-def calendar_feed(request):
+def calendar_feed(request: HttpRequest) -> HttpResponse:
     """The person's own feed address: make one (shown once), make a new one, or turn it off."""
     if not scope.can_anywhere(request.user, "drills.drill", "view"):
         raise PermissionDenied(_("Your role does not allow this."))
@@ -542,7 +542,7 @@ def calendar_feed(request):
 
 
 @never_cache
-def calendar_ics(request, secret):
+def calendar_ics(request: HttpRequest, secret: str) -> HttpResponse:
     """The feed itself, fetched by calendar apps without a session: every fetch is audited."""
     token, user = services.feed_owner(secret)
     if user is None or not user.active_memberships():
