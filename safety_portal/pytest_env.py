@@ -7,15 +7,35 @@ Under ``REQUIRE_ALL=1`` (CI) nothing may go untested: a skipped test (for exampl
 fails, and a run in which no test ran fails. Locally, skips stay skips and ``-ra`` prints their reasons.
 Tests should still call ``tests.conftest.skip_or_fail``, which fails with the reason right away; this
 plugin is the net under every other ``pytest.skip`` / ``importorskip``.
+
+Under pytest-xdist (``make test`` runs ``-n 2``) this plugin is loaded in the controller and in every
+worker: a worker turns its skips into failures before it sends the report, so the controller counts them
+as failures; the controller sees "no tests ran" (every worker collected nothing, or ``-k`` matched
+nothing) and fails the run.
+
+Each process of a run (the controller, each xdist worker, a serial run) gets its own ``MEDIA_ROOT`` in a
+temporary folder, removed at the end, unless ``MEDIA_ROOT`` is set: uploaded and generated files of one
+worker never meet another's, nor the developer's ``media/``. (The test databases are per worker already:
+pytest-django adds ``_gw0``, ``_gw1``... to their names.)
 """
 
 import os
+import shutil
+import tempfile
 
 import pytest
 
 os.environ.setdefault("PORTAL_ENV", "test")
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
+# "gw0", "gw1"... in an xdist worker (set before this plugin is imported); "main" otherwise.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+_media_root = None
+if os.environ["PORTAL_ENV"] == "test" and not os.environ.get("MEDIA_ROOT"):
+    # Before Django reads its settings (this plugin is loaded with -p, ahead of pytest-django's set-up).
+    _media_root = tempfile.mkdtemp(prefix=f"portal-test-media-{XDIST_WORKER}-")
+    os.environ["MEDIA_ROOT"] = _media_root
 
 
 def _skip_reason(report) -> str:
@@ -59,3 +79,8 @@ def pytest_sessionfinish(session, exitstatus):
 def pytest_terminal_summary(terminalreporter):
     if _no_tests_ran:
         terminalreporter.write_line("REQUIRE_ALL=1: no tests ran, which counts as a failure.", red=True)
+
+
+def pytest_unconfigure(config):
+    if _media_root is not None:
+        shutil.rmtree(_media_root, ignore_errors=True)

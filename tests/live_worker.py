@@ -22,8 +22,14 @@ What it does:
 Needs PostgreSQL (both processes must see the same committed data; SQLite in memory cannot be shared)
 and Redis; without them the test is skipped locally and fails under ``REQUIRE_ALL=1``. The Redis
 database is ``LIVE_WORKER_REDIS_URL`` (default ``redis://127.0.0.1:6379/15``); queues and hostnames are
-unique per session, so two sessions can share it. Tests must use ``transaction=True``: the worker only
-sees committed rows. Settings changed with the ``settings`` fixture do not reach the worker.
+unique per session (they carry the xdist worker id, the pid and a random part), so two sessions, or the
+xdist workers of one run, can share it. Tests must use ``transaction=True``: the worker only sees
+committed rows. Settings changed with the ``settings`` fixture do not reach the worker.
+
+Under pytest-xdist each xdist worker is a session of its own: it starts its own Celery worker (on first
+use), pointed at *its* test database (``connection.settings_dict`` after ``django_db_setup``, e.g.
+``test_portal_gw1``) and its own ``MEDIA_ROOT`` (``safety_portal/pytest_env.py``), so a task published by
+one xdist worker is never run against another's data.
 
 Helpers for broker failures in this (the web) process: ``live_worker.web_broker(url)`` points only this
 process at another broker for a block; ``closed_port_url()`` is a port nobody listens on;
@@ -255,7 +261,8 @@ def live_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     mail_dir = base / "mail"
     mail_dir.mkdir()
     log_path = base / "worker.log"
-    queue = f"live-worker-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    queue = f"live-worker-{xdist_worker}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     hostname = f"{queue}@localhost"
     env = {
         **os.environ,

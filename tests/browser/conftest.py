@@ -2,8 +2,10 @@
 
 One browser serves the whole package (``scope="package"``: Playwright's sync API keeps an asyncio loop
 running in the main thread while it is started, which would break Django's async safety checks and
-``async_to_sync`` in the tests of other packages, so it stops when this package is done). Each test
-gets a fresh context (no cookies carried over) and a page that records:
+``async_to_sync`` in the tests of other packages, so it stops when this package is done). Under
+pytest-xdist each worker starts its own Chromium (and pytest-django its own live server, on a free port,
+against that worker's test database); a worker that runs other packages between browser modules stops
+and restarts it. Each test gets a fresh context (no cookies carried over) and a page that records:
 
 - Content Security Policy violations: the ``securitypolicyviolation`` event (an init script pushes it
   into ``window.__cspViolations`` and hands it to Python), Chromium's console messages about them
