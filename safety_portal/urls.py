@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -29,3 +30,7 @@ urlpatterns = [
     path("drills/", include("drills.urls")),
     path("operator/", admin.site.urls),
 ]
+
+if settings.IS_TEST:
+    # The test-only app built from docs/adding-an-action-app.md (installed under PORTAL_ENV=test only).
+    urlpatterns.append(path("testapp/", include("tests.testapp.urls")))
