@@ -25,6 +25,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from compliance.registry import Result, Status
+from portal.dates import local_day_bounds
 from schools.models import CalendarDay, School, Term, instructional_days_by_school
 
 from .models import Drill, DrillRequirement
@@ -213,8 +214,7 @@ def drill_dates(school_ids, kind_ids, school_year, tz, as_of):
     The database turns each time into the district's local date (held: when it started; planned: when
     it is planned), so thousands of schools cost no time-zone arithmetic here.
     """
-    start = dt.datetime.combine(school_year.starts_on, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(school_year.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    start, end = local_day_bounds(school_year.starts_on, school_year.ends_on, tz)
     rows = (
         Drill.objects.filter(school_id__in=school_ids, kind_id__in=kind_ids, corrected_by__isnull=True)
         .filter(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compliance.registry import Status
+from portal.dates import local_day_bounds, local_midnight
 from portal.notifications import DigestLine
 from portal.reminders import Reminder, day, digest_lines_from, holders_by_school, url_for
 from schools.models import Membership, SchoolYear
@@ -46,8 +47,7 @@ def school_admins(district, today) -> dict[int, list[int]]:
 
 def upcoming_drills(district, today, admins) -> list[Reminder]:
     tz = district.tz
-    start = dt.datetime.combine(today, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(today + dt.timedelta(days=UPCOMING_DAYS + 1), dt.time.min, tzinfo=tz)
+    start, end = local_day_bounds(today, today + dt.timedelta(days=UPCOMING_DAYS), tz)
     drills = (
         Drill.objects.planned()
         .filter(school__district=district, school__is_active=True, planned_start__gte=start, planned_start__lt=end)
@@ -140,7 +140,7 @@ def overdue_items(district, today, admins) -> list[Reminder]:
 
 def awaiting_countersignature(district, today) -> list[Reminder]:
     """Logs signed in the last weeks and not countersigned -> the school's SROs, once per drill."""
-    since = dt.datetime.combine(today - dt.timedelta(days=COUNTERSIGN_WITHIN_DAYS), dt.time.min, tzinfo=district.tz)
+    since = local_midnight(today - dt.timedelta(days=COUNTERSIGN_WITHIN_DAYS), district.tz)
     drills = (
         Drill.objects.filter(
             school__district=district, signed_at__gte=since, countersigned_at__isnull=True, corrected_by__isnull=True

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import audit
+from portal.dates import local_day_bounds
 from portal.signed import save_correction
 from schools.models import AuditEvent
 
@@ -185,8 +186,7 @@ LOG_HEADER = [
 def year_log(school, year):
     """Every entry of the school's log in the year (superseded ones too, marked), oldest first."""
     tz = school.district.tz
-    start = dt.datetime.combine(year.starts_on, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(year.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    start, end = local_day_bounds(year.starts_on, year.ends_on, tz)
     return (
         Drill.objects.filter(school=school)
         .starting_between(start, end)

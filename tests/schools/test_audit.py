@@ -151,3 +151,28 @@ def test_audit_events_have_no_column_for_values():
     names = {f.name for f in AuditEvent._meta.get_fields()}
     assert names == {"id", "at", "actor", "actor_label", "action", "object_type", "object_id", "fields",
                      "district", "path", "note"}
+
+
+# --- The district of an audit row comes from the record's scope path -------------------------------
+
+
+@pytest.mark.django_db
+def test_a_rows_district_follows_the_records_scope_path_however_deep(world):
+    """An improvement item reaches its district through after_action__drill__school; a district-wide record
+    (a district requirement) through its district; the audit row names that district, with no actor."""
+    from tests.drills.factories import ImprovementItemFactory, RequirementFactory
+
+    item = ImprovementItemFactory(after_action__drill__school=world.other_school)
+    requirement = RequirementFactory(district=world.district)
+    assert audit.record(AuditEvent.Action.VIEW, obj=item).district_id == world.other_district.pk
+    assert audit.record(AuditEvent.Action.VIEW, obj=requirement).district_id == world.district.pk
+    assert audit.record(AuditEvent.Action.VIEW, obj=world.other_school).district_id == world.other_district.pk
+
+
+@pytest.mark.django_db
+def test_a_record_without_a_scope_path_has_no_district_unless_the_actor_has_one(world, district_admin):
+    from schools.models import User
+
+    person = User.objects.create_user("someone@example.org", "x" * 16, display_name="Someone")
+    assert audit.record(AuditEvent.Action.UPDATE, obj=person).district_id is None
+    assert audit.record(AuditEvent.Action.UPDATE, obj=person, actor=district_admin).district_id == world.district.pk
