@@ -2,7 +2,7 @@
 and the public page where an invited person chooses their password.
 
 Every person is loaded through ``User.objects.for_user`` (404 outside scope, 403 without the right);
-the work itself is done by the services in ``schools/people.py``.
+the work itself is done by the services in ``accounts/people.py``.
 """
 
 import hashlib

@@ -116,7 +116,8 @@ def actions() -> list[Action]:
 
 
 def register_evaluator(number: int, evaluator: Evaluator, reason_roles: Iterable[str] | None = None) -> None:
-    """Called by an action app from its ``apps.py``; ``reason_roles`` replaces the default readers."""
+    """Set an action's evaluator (``register_action`` does it for an app's declaration; tests call it directly);
+    ``reason_roles`` replaces the default readers."""
     action = get(number)
     if not callable(evaluator):
         raise TypeError("An evaluator must be callable: evaluate(schools, school_year, as_of)")

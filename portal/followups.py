@@ -1,10 +1,11 @@
 """The registry behind "My tasks": every app's open follow-ups (after-action items, corrective actions,
 interventions) in one list.
 
-A concrete ``FollowUp`` model registers itself from its app's ``apps.py``::
+A concrete ``FollowUp`` model is declared in its app's ``integrations.py``, which ``portal.registry``
+registers here::
 
-    followups.register(AfterActionItem, label=_("Drill after-action item"), school_path="drill__school",
-                       link=lambda item: reverse("drills:drill-detail", args=[item.drill_id]))
+    followups=[FollowUpSource(AfterActionItem, label=_("Drill after-action item"), school_path="drill__school",
+                              link=lambda item: reverse("drills:drill-detail", args=[item.drill_id]))]
 
 The model must be scoped (``scope_path`` and ``for_user``) and let owners read their own rows (an
 ``extra_scope`` granting ``view`` on ``owner_scope(user)``), because My tasks reads it, like every page,
@@ -45,7 +46,7 @@ _PROVIDERS: dict[str, Provider] = {}
 
 
 def register(model, *, label, link, school_path="school", select_related=()) -> Provider:
-    """Add a concrete FollowUp model to My tasks (from the app's ``apps.py``)."""
+    """Add a concrete FollowUp model to My tasks (``portal.registry`` calls it for ``Integration.followups``)."""
     if getattr(model, "scope_path", None) is None or not hasattr(model.objects, "for_user"):
         raise TypeError(f"{model.__name__} must be scoped (scope_path and a ScopedQuerySet manager)")
     for field in ("title", "owner", "due_on", "done_at"):

@@ -1,6 +1,7 @@
 """The navigation, built from the permission matrix: a link shows only to roles allowed its action.
 
-Apps add entries from their ``apps.py`` with ``add(...)``; the order of sections is fixed here.
+Apps declare their entries in their ``integrations.py`` (``NavLink``), which ``portal.registry`` adds with
+``add(...)``; the order of sections is fixed here.
 """
 
 from dataclasses import dataclass

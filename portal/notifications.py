@@ -60,7 +60,7 @@ SWEEP_BUDGET_SECONDS = 40  # below the sweep task's soft time limit
 # transactions (a concurrent pass waits on a batch's keys only until it commits).
 DIGEST_BATCH = 300
 CLAIM_BATCH = 500
-# Kinds sent to accounts not enabled yet (schools/people.py invites people before an admin enables them).
+# Kinds sent to accounts not enabled yet (accounts/people.py invites people before an admin enables them).
 DELIVERED_TO_INACTIVE_KINDS = frozenset({"invitation"})
 
 
@@ -381,7 +381,7 @@ _DIGEST_PROVIDERS: list[DigestProvider] = []
 def register_digest_provider(provider: DigestProvider) -> DigestProvider:
     """Apps register ``provider(district, local_today) -> {user_id: [DigestLine or (text, link)]}``.
 
-    Called from an app's ``AppConfig.ready``; usable as a decorator. A provider reads all its rows for
+    Apps declare providers in their ``integrations.py`` (``Integration.digest``); ``portal.registry`` calls this. A provider reads all its rows for
     the district in a fixed number of queries, and claims nothing: it gives each reminder line its ledger
     key and ``digest_send`` claims the keys with the digest.
     """

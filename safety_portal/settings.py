@@ -146,7 +146,7 @@ if IS_TEST:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Content Security Policy with a per-request nonce, Permissions-Policy (schools/security.py).
+    # Content Security Policy with a per-request nonce, Permissions-Policy (accounts/security.py).
     "accounts.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -306,7 +306,7 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-# The cookie age is the absolute lifetime: set once at login (schools/security.py), never refreshed.
+# The cookie age is the absolute lifetime: set once at login (accounts/security.py), never refreshed.
 SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
 SESSION_SAVE_EVERY_REQUEST = False
 # Changing the email address or the second factor asks for the password again after this long.

@@ -1,7 +1,7 @@
 """The shared model of the portal: people, districts, schools, calendars, memberships and the audit log.
 
 Every action app builds on these. Scoped models declare ``scope_path`` (the lookup to their School or
-District) and are read with ``Model.objects.for_user(user, action)``; see ``schools/scope.py``.
+District) and are read with ``Model.objects.for_user(user, action)``; see ``portal/scope.py``.
 """
 
 import datetime as dt

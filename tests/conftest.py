@@ -147,7 +147,7 @@ def persona(request):
 
 # --- Signing in with the second factor ---------------------------------------------------------
 #
-# Every page of the portal needs a session verified with a second factor (schools/security.py).
+# Every page of the portal needs a session verified with a second factor (accounts/security.py).
 # Decision (issue 4): ``client.force_login(user)`` means "this person is fully signed in": password AND
 # second factor. The autouse fixture below wraps Django's force_login so that it also gives the person a
 # confirmed authenticator and marks the session verified, exactly as the verify page does. Tests that are

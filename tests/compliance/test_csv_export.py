@@ -1,4 +1,4 @@
-"""schools/csv_export.py: the shared CSV download (lives with the compliance tests that use it)."""
+"""portal/csv_export.py: the shared CSV download (lives with the compliance tests that use it)."""
 
 import csv
 import datetime as dt

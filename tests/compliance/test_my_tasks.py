@@ -1,4 +1,4 @@
-"""My tasks (schools/followups.py, schools/views_tasks.py), proven with the test-only FakeFollowUp."""
+"""My tasks (portal/followups.py, portal/views_tasks.py), proven with the test-only FakeFollowUp."""
 
 import datetime as dt
 import io
