@@ -381,9 +381,9 @@ _DIGEST_PROVIDERS: list[DigestProvider] = []
 def register_digest_provider(provider: DigestProvider) -> DigestProvider:
     """Apps register ``provider(district, local_today) -> {user_id: [DigestLine or (text, link)]}``.
 
-    Apps declare providers in their ``integrations.py`` (``Integration.digest``); ``portal.registry`` calls this. A provider reads all its rows for
-    the district in a fixed number of queries, and claims nothing: it gives each reminder line its ledger
-    key and ``digest_send`` claims the keys with the digest.
+    Apps declare providers in their ``integrations.py`` (``Integration.digest``); ``portal.registry`` calls
+    this. A provider reads all its rows for the district in a fixed number of queries, and claims nothing: it
+    gives each reminder line its ledger key and ``digest_send`` claims the keys with the digest.
     """
     if provider not in _DIGEST_PROVIDERS:
         _DIGEST_PROVIDERS.append(provider)
