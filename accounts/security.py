@@ -15,6 +15,7 @@
 
 import datetime as dt
 import functools
+import hashlib
 import logging
 import secrets
 import time
@@ -23,11 +24,13 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_email
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
@@ -144,16 +147,38 @@ class SecurityHeadersMiddleware:
             response["Content-Security-Policy"] = content_security_policy(request.csp_nonce)
         features = {**DEFAULT_PERMISSIONS, **getattr(response, "portal_permissions", {})}
         response["Permissions-Policy"] = ", ".join(f"{name}={value}" for name, value in features.items())
+        user = getattr(request, "user", None)  # absent on static files (whitenoise answers before auth)
+        if user is not None and user.is_authenticated:
+            # A signed-in page may hold records: no browser or proxy keeps a copy (back button on a shared PC).
+            add_never_cache_headers(response)
         return response
 
 
 @csrf_exempt  # browsers send reports without a token; the view only logs
 @require_POST
 def csp_report(request: HttpRequest) -> HttpResponse:
-    """Where browsers report CSP violations: logged (a browser test reads them), nothing stored."""
+    """Where browsers report CSP violations: logged (a browser test reads them), nothing stored.
+
+    Anyone may post here, so each client gets ``CSP_REPORTS_PER_MINUTE`` reports a minute (counted in the
+    cache under a hash of its address, never stored); more are answered 429 and not logged.
+    """
+    if not _csp_report_allowed(request):
+        return HttpResponse(status=429, headers={"Retry-After": "60"})
     body = request.read(16 * 1024)
     csp_logger.warning("CSP violation: %s", body.decode("utf-8", "replace").replace("\n", " ")[:4000])
     return HttpResponse(status=204)
+
+
+def _csp_report_allowed(request) -> bool:
+    client = hashlib.sha256(f"{client_ip(request)}|{settings.SECRET_KEY}".encode()).hexdigest()[:32]
+    key = f"csp-report:{client}:{int(_now() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count <= settings.CSP_REPORTS_PER_MINUTE
 
 
 # --------------------------------------------------------------------------------------------

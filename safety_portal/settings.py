@@ -93,6 +93,12 @@ def _dev_secret_key() -> str:
 
 
 SECRET_KEY = env_str("SECRET_KEY") or (_dev_secret_key() if IS_DEV else "test-only-" + "x" * 50)
+# Sessions, password resets and invitations are signed with it: a guessable key hands out accounts.
+SECRET_KEY_MIN_LENGTH, SECRET_KEY_MIN_DISTINCT = 50, 10
+if IS_PRODUCTION and (len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or len(set(SECRET_KEY)) < SECRET_KEY_MIN_DISTINCT
+                      or SECRET_KEY.startswith("django-insecure")):
+    _refuse(f"SECRET_KEY is too short or too simple: use at least {SECRET_KEY_MIN_LENGTH} random characters, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(64))'.")
 DEBUG = env_bool("DEBUG", IS_DEV)
 if IS_PRODUCTION and DEBUG:
     _refuse("DEBUG must be off when PORTAL_ENV=production.")
@@ -313,6 +319,10 @@ SESSION_SAVE_EVERY_REQUEST = False
 REAUTH_SECONDS = env_int("REAUTH_SECONDS", 5 * 60)
 # The name authenticator apps show next to the account.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "School Safety Portal")
+# The operators' admin never shows a TOTP secret, its QR code or backup codes of an existing device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# CSP violation reports accepted per client and minute (the endpoint takes no login and logs each one).
+CSP_REPORTS_PER_MINUTE = env_int("CSP_REPORTS_PER_MINUTE", 20)
 # Reverse proxies in front of the app that append to X-Forwarded-For: the client address for the
 # lockout is read that many entries from the right. 0 = use REMOTE_ADDR (no proxy).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if IS_PRODUCTION else 0)
