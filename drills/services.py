@@ -102,16 +102,33 @@ FEED_EVENT_MINUTES = 30
 
 
 def feed_owner(secret: str):
-    """The person behind a live feed secret, or None (unknown, revoked or inactive)."""
+    """The live token behind a feed secret and its person, if that person may still read drills.
+
+    Returns ``(token, user)`` for a usable address; ``(token, None)`` for a live address whose person is
+    deactivated or holds no active membership (the address is then revoked for good: re-enabling the
+    account or a new role does not bring an old address back); ``(None, None)`` for an unknown address.
+    """
     token = (
         CalendarFeedToken.objects.live()
         .select_related("user")
         .filter(token_hash=CalendarFeedToken.hash(secret))
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None:
         return None, None
+    if not token.user.is_active or not token.user.active_memberships():
+        CalendarFeedToken.revoke_all(token.user)
+        return token, None
     return token, token.user
+
+
+def feed_refusal_district_id(token):
+    """The district a refused fetch belongs to: that of the owner's latest membership (for the audit row)."""
+    from schools.models import Membership
+
+    latest = (Membership.objects.filter(user_id=token.user_id).select_related("district", "school")
+              .order_by("-starts_on", "-pk").first())
+    return latest.home_district.pk if latest else None
 
 
 def feed_drills(user, *, now=None):

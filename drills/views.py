@@ -545,13 +545,16 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 def calendar_ics(request: HttpRequest, secret: str) -> HttpResponse:
     """The feed itself, fetched by calendar apps without a session: every fetch is audited."""
     token, user = services.feed_owner(secret)
-    if user is None or not user.active_memberships():
+    if user is None:
+        # A dead address names its owner and their district; an unknown one names nobody.
         audit.record(
             AuditEvent.Action.DENIED_NOT_FOUND,
             request=request,
-            actor=user,
+            actor=token.user if token else None,
             object_type="drills.calendarfeed",
-            note="dead or unknown feed address",
+            object_id=str(token.pk) if token else "",
+            district_id=services.feed_refusal_district_id(token) if token else None,
+            note="dead feed address (revoked)" if token else "unknown feed address",
         )
         raise Http404(_("This calendar address does not work (any more)."))
     drills = services.feed_drills(user)

@@ -100,3 +100,27 @@ def test_the_page_does_not_show_the_address_again(client, world, school_a_admin)
     path = _issue(client, school_a_admin)
     client.force_login(school_a_admin)
     assert path.split("/")[-1] not in client.get("/drills/calendar/").content.decode()
+
+
+def test_a_feed_that_died_with_its_roles_stays_dead_when_the_person_comes_back(client, world, school_a_admin):
+    path = _issue(client, school_a_admin)
+    membership = Membership.objects.get(user=school_a_admin)
+    Membership.objects.filter(pk=membership.pk).update(ends_on=dt.date.today() - dt.timedelta(days=2))
+    client.logout()
+    assert client.get(path).status_code == 404
+    refusal = AuditEvent.objects.get(action=AuditEvent.Action.DENIED_NOT_FOUND, object_type="drills.calendarfeed")
+    # The refusal names the address's owner and their district, so the district admin sees it.
+    assert refusal.actor == school_a_admin and refusal.district_id == world.district.pk
+    Membership.objects.filter(pk=membership.pk).update(ends_on=None)  # a new role, or the old one restored
+    assert client.get(path).status_code == 404
+
+
+def test_a_feed_of_a_deactivated_person_stays_dead_after_re_enabling(client, world, school_a_admin):
+    path = _issue(client, school_a_admin)
+    client.logout()
+    school_a_admin.is_active = False
+    school_a_admin.save()
+    assert client.get(path).status_code == 404
+    school_a_admin.is_active = True
+    school_a_admin.save()
+    assert client.get(path).status_code == 404
