@@ -189,3 +189,27 @@ def test_the_sweep_enqueues_again_documents_whose_message_was_lost(profile,
     assert result["requeued"] == 1
     profile.refresh_from_db()
     assert profile.status == Status.READY  # eager in tests: the re-enqueued render ran
+
+
+def test_a_message_redelivered_after_its_worker_died_leaves_the_claimed_render_to_the_sweep(profile):
+    """acks_late + reject_on_worker_lost give the message back when its worker dies mid-render; the
+    redelivered message never takes the row from the (possibly live) claimant: the sweep fails it past
+    STUCK_AFTER and the person retries."""
+    from compliance.tasks import document_render
+
+    assert document_render.acks_late and document_render.reject_on_worker_lost
+    started = timezone.now() - dt.timedelta(seconds=5)
+    GeneratedDocument.objects.filter(pk=profile.pk).update(status=Status.RENDERING, started_at=started,
+                                                           attempts=1, rendered_by="dead-host:4242")
+    assert services.document_render(document_id=profile.pk, worker="other-host:1") is None
+    profile.refresh_from_db()
+    assert (profile.status, profile.rendered_by, profile.attempts) == (Status.RENDERING, "dead-host:4242", 1)
+    assert services.document_sweep(now=started + services.STUCK_AFTER + dt.timedelta(seconds=1))["failed"] == 1
+    profile.refresh_from_db()
+    assert profile.status == Status.FAILED and "Try again" in profile.error
+
+
+def test_a_message_redelivered_before_its_claim_renders_the_document(profile):
+    """A worker that died before claiming (the message was reserved, not started): the redelivery renders."""
+    document = services.document_render(document_id=profile.pk, worker="other-host:1")
+    assert document.status == Status.READY and document.attempts == 1
