@@ -3,12 +3,20 @@
 The row is written first and the render enqueued after commit; if Redis is down the row stays queued
 and ``document_sweep`` enqueues it again later. A render claims its row with a conditional UPDATE
 (queued -> rendering), so a duplicate message, a retry and the sweep never render one document twice.
+
+A worker that dies mid-render: the render task is ``acks_late`` with ``reject_on_worker_lost``, so its
+message goes back to the queue; the redelivered message finds the row "rendering" (claimed by the dead
+worker) and does nothing: the claim never takes a row from another attempt, whose worker may be alive
+(on another host, still within its time limit). ``document_sweep`` fails the row once it has been
+"rendering" for ``STUCK_AFTER`` (past the hard time limit, so no live attempt can still hold it) and the
+person retries it. A message whose worker died *before* the claim is rendered normally on redelivery.
 """
 
 import datetime as dt
 import logging
 import os
 import socket
+from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,8 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from portal import audit, permissions
-from portal.notifications import task_named
+from portal import audit, broker, permissions
 from portal.scope import active_memberships_for
 from schools.models import AuditEvent, School
 
@@ -58,16 +65,14 @@ def may_request(user, kind: documents.DocumentKind, *, school=None, district=Non
 
 
 def enqueue_render(document_id: int) -> None:
-    """Enqueue the render after commit; a broker failure is logged (the sweep enqueues it later)."""
-    def send():
-        try:
-            # No publish retries: against a hung broker each costs the socket timeout. The sweep is the retry.
-            # By name: compliance/tasks.py imports this module (see portal.notifications.task_named).
-            task_named("compliance.document_render").apply_async((document_id,), retry=False)
-        except Exception:
-            logger.exception("Could not enqueue the render of document %s; the sweep will retry", document_id)
+    """Enqueue the render after commit; a broker failure is logged (the sweep enqueues it later).
 
-    transaction.on_commit(send)
+    Through ``portal.broker.publish``: after one broker failure this process publishes nothing for
+    ``ENQUEUE_PAUSE_SECONDS``, so a PDF request while Redis hangs costs the socket timeout once, not each
+    time. By name: compliance/tasks.py imports this module.
+    """
+    transaction.on_commit(partial(broker.publish, "compliance.document_render", (document_id,),
+                                  what=f"the render of document {document_id}"))
 
 
 def document_request(*, kind: str, school=None, district, school_year=None, by) -> GeneratedDocument:

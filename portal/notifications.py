@@ -40,6 +40,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import broker
+from portal.broker import task_named  # noqa: F401  (services of other apps publish by name)
 from schools.models import District, Notification, SentReminder
 
 logger = logging.getLogger(__name__)
@@ -51,9 +53,6 @@ Status = Notification.Status
 LEASE_SECONDS = 120
 BACKOFF_BASE_SECONDS = 60
 BACKOFF_MAX_SECONDS = 6 * 3600
-# After a failed enqueue, skip further enqueues for this long: with a hung broker each attempt costs the
-# socket timeout (3 s), and a request that notifies five people must not wait fifteen.
-ENQUEUE_PAUSE_SECONDS = 30
 SWEEP_BATCH = 200
 SWEEP_BUDGET_SECONDS = 40  # below the sweep task's soft time limit
 # Digests written per transaction, and ledger keys per INSERT: bounded statements per batch, short
@@ -131,44 +130,18 @@ def notification_create(*, recipient, kind: str, subject: str, template: str, co
     return notification
 
 
-_enqueue_paused_until = 0.0
-
-
 def enqueue_pause_reset() -> None:
-    """Forget a broker failure (tests; a fresh process starts without one anyway)."""
-    global _enqueue_paused_until
-    _enqueue_paused_until = 0.0
-
-
-def task_named(name: str):
-    """The Celery task registered under ``name``.
-
-    Services publish their tasks by name because ``<app>/tasks.py`` imports the services (a task is a thin
-    wrapper around one); importing the tasks back would make a loop. Eager mode (dev, tests) still runs the
-    task in-process.
-    """
-    from celery import current_app
-
-    if name not in current_app.tasks:
-        # A web process has not imported the tasks modules yet: this runs Celery's autodiscovery once.
-        current_app.loader.import_default_modules()
-    return current_app.tasks[name]
+    """Forget a broker failure (tests; a fresh process starts without one anyway). See ``portal.broker``."""
+    broker.pause_reset()
 
 
 def enqueue_send(notification_id: int) -> bool:
-    """Queue the send task; on any error log it and return False (the sweep will send the row)."""
-    global _enqueue_paused_until
-    if time.monotonic() < _enqueue_paused_until:
-        logger.warning("Broker marked unreachable; notification %s left for the sweep", notification_id)
-        return False
-    try:
-        # No publish retries: with a hung broker each one costs the socket timeout. The sweep is the retry.
-        task_named("portal.tasks.notification_send").apply_async((notification_id,), retry=False)
-    except Exception:
-        _enqueue_paused_until = time.monotonic() + ENQUEUE_PAUSE_SECONDS
-        logger.exception("Could not enqueue notification %s; the sweep will send it", notification_id)
-        return False
-    return True
+    """Queue the send task; on any error log it and return False (the sweep will send the row).
+
+    After a broker failure this process publishes nothing for ``broker.ENQUEUE_PAUSE_SECONDS``.
+    """
+    return broker.publish("portal.tasks.notification_send", (notification_id,),
+                          what=f"notification {notification_id}")
 
 
 def enqueue_send_many(notification_ids: list[int]) -> bool:
@@ -176,19 +149,10 @@ def enqueue_send_many(notification_ids: list[int]) -> bool:
 
     Same rules as ``enqueue_send``: errors are logged, never raised, and the sweep sends what is left.
     """
-    global _enqueue_paused_until
     if not notification_ids:
         return True
-    if time.monotonic() < _enqueue_paused_until:
-        logger.warning("Broker marked unreachable; %s notifications left for the sweep", len(notification_ids))
-        return False
-    try:
-        task_named("portal.tasks.notification_send_many").apply_async((list(notification_ids),), retry=False)
-    except Exception:
-        _enqueue_paused_until = time.monotonic() + ENQUEUE_PAUSE_SECONDS
-        logger.exception("Could not enqueue %s notifications; the sweep will send them", len(notification_ids))
-        return False
-    return True
+    return broker.publish("portal.tasks.notification_send_many", (list(notification_ids),),
+                          what=f"{len(notification_ids)} notifications")
 
 
 # --------------------------------------------------------------------------------------------

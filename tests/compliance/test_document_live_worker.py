@@ -13,9 +13,18 @@ from django.utils import timezone
 
 from compliance import services
 from compliance.models import GeneratedDocument
+from portal import broker
 from tests.live_worker import hung_broker
 
 pytestmark = [pytest.mark.live_worker, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _no_broker_pause_left_over():
+    """A broker failure in one test must not pause publishing in the next (portal.broker)."""
+    broker.pause_reset()
+    yield
+    broker.pause_reset()
 
 
 def test_the_worker_renders_a_requested_school_profile_end_to_end(live_worker, world, school_a_admin,
@@ -47,24 +56,29 @@ def test_the_worker_renders_a_requested_school_profile_end_to_end(live_worker, w
             document.file.delete(save=False)
 
 
-def test_a_request_returns_quickly_when_the_broker_hangs_and_the_sweep_renders_it_later(live_worker, client,
-                                                                                      world, school_a_admin):
+def test_pdf_requests_return_quickly_when_the_broker_hangs_and_the_sweep_renders_them_later(
+        live_worker, client, world, school_a_admin):
     client.force_login(school_a_admin)
+    elapsed = []
     with hung_broker() as url, live_worker.web_broker(url):
-        started = time.monotonic()
-        response = client.post(reverse("compliance:document-request"),
-                               {"kind": "school_profile", "school": world.school_a.pk})
-        elapsed = time.monotonic() - started
-    assert response.status_code == 302
-    assert elapsed < 5, f"the request took {elapsed:.1f}s with a hung broker"
-    document = GeneratedDocument.objects.get()
-    assert document.status == GeneratedDocument.Status.QUEUED
-    # The broker is back: the sweep finds the document waiting too long and the worker renders it.
-    GeneratedDocument.objects.filter(pk=document.pk).update(
-        queued_at=timezone.now() - services.REQUEUE_AFTER - dt.timedelta(seconds=1))
-    assert services.document_sweep()["requeued"] == 1
-    live_worker.wait_for(lambda: GeneratedDocument.objects.get(pk=document.pk).status == "ready", timeout=60,
-                         message="the worker did not render the swept document")
-    document.refresh_from_db()
-    assert document.attempts == 1
-    document.file.delete(save=False)
+        for _ in range(2):
+            started = time.monotonic()
+            response = client.post(reverse("compliance:document-request"),
+                                   {"kind": "school_profile", "school": world.school_a.pk})
+            elapsed.append(time.monotonic() - started)
+            assert response.status_code == 302
+    # The first request waits the broker's socket timeout once; the second does not try the broker again.
+    assert elapsed[0] < 5, f"the first request took {elapsed[0]:.1f}s with a hung broker"
+    assert elapsed[1] < 1, f"the second request took {elapsed[1]:.1f}s: the broker back-off did not apply"
+    documents = list(GeneratedDocument.objects.order_by("pk"))
+    assert [d.status for d in documents] == [GeneratedDocument.Status.QUEUED] * 2
+    # The broker is back (and the pause over): the sweep finds the documents waiting too long and the worker
+    # renders them.
+    broker.pause_reset()
+    GeneratedDocument.objects.update(queued_at=timezone.now() - services.REQUEUE_AFTER - dt.timedelta(seconds=1))
+    assert services.document_sweep()["requeued"] == 2
+    live_worker.wait_for(lambda: set(GeneratedDocument.objects.values_list("status", flat=True)) == {"ready"},
+                         timeout=90, message="the worker did not render the swept documents")
+    for document in GeneratedDocument.objects.all():
+        assert document.attempts == 1
+        document.file.delete(save=False)
