@@ -40,6 +40,7 @@ class InviteForm(_DistrictChoiceMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self._set_districts(user)
         district_ids = [d.pk for d in self.districts]
         # A school or agency of another district is simply not a choice (an invalid choice if forged).
@@ -48,7 +49,10 @@ class InviteForm(_DistrictChoiceMixin, forms.Form):
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
+        # Only a person the admin already sees (a role in their districts, now or before) is refused here.
+        # An account of another district gets the same invitation as a new person (a role offered, pending
+        # their acceptance), so the form never tells which emails have an account elsewhere.
+        if User.objects.for_user(self.user, "view").filter(email__iexact=email).exists():
             raise ValidationError(
                 _("Someone already has an account with this email address. To give them a role, add a "
                   "membership on their page."), code="duplicate")

@@ -44,6 +44,30 @@ def admin_districts(user) -> list[District]:
     return sorted(seen.values(), key=lambda d: d.name)
 
 
+def held_district_ids(user) -> set[int]:
+    """Districts where ``user`` holds or held a membership (offers still awaiting acceptance do not count)."""
+    rows = Membership.objects.filter(user=user, pending=False).values_list("district_id", "school__district_id")
+    return {district_id or school_district_id for district_id, school_district_id in rows}
+
+
+def reaches_beyond(user, district_ids) -> bool:
+    """Whether the account belongs (or belonged) anywhere but ``district_ids``, or to nobody's district.
+
+    Such an account is never handed over: a district adds a role to it only once the person accepts, and
+    changes only its own memberships, never the account (its name, factors, sessions, active state).
+    Operators (staff, superusers) always reach beyond a district.
+    """
+    if user.is_superuser or user.is_staff:
+        return True
+    held = held_district_ids(user)
+    return not held or bool(held - set(district_ids))
+
+
+def belongs_elsewhere(*, person, by) -> bool:
+    """Whether ``person`` holds or held a role outside the districts ``by`` administers."""
+    return reaches_beyond(person, {d.pk for d in admin_districts(by)})
+
+
 # --------------------------------------------------------------------------------------------
 # Invitations
 # --------------------------------------------------------------------------------------------
@@ -76,9 +100,16 @@ def user_invite(*, by, district, email, display_name, title="", phone="", role, 
                 agency=None) -> User:
     """Create an inactive account with one membership starting today, and email the invitation.
 
-    The caller has checked that ``by`` administers ``district`` and that the membership is valid
-    (``InviteForm`` does both); the database constraints are the last line.
+    An email that already has an account outside the district (``InviteForm`` refuses one the admin can
+    see) gets a role offer instead: the account is not touched and the role waits for the person's
+    acceptance. The caller has checked that ``by`` administers ``district`` and that the membership is
+    valid (``InviteForm`` does both); the database constraints are the last line.
     """
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        role_offer(user=existing, by=by, district=district, role=role, school=school, agency=agency,
+                   note="invited")
+        return existing
     with transaction.atomic():
         user = User.objects.create_user(
             email, password=None, display_name=display_name, title=title, phone=phone,
@@ -98,6 +129,61 @@ def user_invite(*, by, district, email, display_name, title="", phone="", role, 
 def invitation_pending(user) -> bool:
     """Whether the person has not chosen a password yet (and so may be sent their invitation again)."""
     return not user.has_usable_password() and user.deactivated_at is None
+
+
+# --------------------------------------------------------------------------------------------
+# Role offers: a role for a person of another district, pending until they accept it
+# --------------------------------------------------------------------------------------------
+
+
+def role_offer_link(membership) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("accounts:membership-accept",
+                                                          kwargs={"pk": membership.pk})
+
+
+def role_offer(*, user, by, district, role, school=None, agency=None, note="offered") -> Membership:
+    """Offer ``user`` a role in ``district``: a pending membership and an email with the link to accept it.
+
+    Used for accounts that belong (or belonged) to another district: nothing about the account changes,
+    and the membership counts for nothing until the person accepts it after signing in.
+    """
+    with transaction.atomic():
+        membership = Membership.objects.create(
+            user=user, role=role, school=school, district=None if school else district, agency=agency,
+            starts_on=district.local_today(), created_by=by, pending=True,
+        )
+        audit.record(PERMISSION_CHANGE, actor=by, obj=membership, fields=[*MEMBERSHIP_FIELDS, "pending"],
+                     note=f"{note}; awaiting the person's acceptance")
+        notification_create(
+            recipient=user, kind="role_offer", district=district, template="people_role_offer",
+            subject=_("A role for you in the School Safety Portal of %(name)s") % {"name": district.name},
+            context={"inviter_name": by.display_name or by.email, "district_name": district.name},
+            link=role_offer_link(membership),
+        )
+    return membership
+
+
+def role_offer_accept(*, membership, by) -> None:
+    """The invited person accepts: the membership counts from today (its district's day)."""
+    if membership.user_id != by.pk or not membership.pending:
+        raise ValueError("Only the invited person accepts a pending role.")
+    today = membership.home_district.local_today()
+    starts_on = max(membership.starts_on, today)
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk, pending=True).update(pending=False, starts_on=starts_on)
+        membership.pending, membership.starts_on = False, starts_on
+        audit.record(PERMISSION_CHANGE, actor=by, obj=membership, fields=["pending", "starts_on"],
+                     note="role accepted by the person")
+
+
+def role_offer_decline(*, membership, by) -> None:
+    """The invited person declines: the offer is removed (it never counted, so there is no history)."""
+    if membership.user_id != by.pk or not membership.pending:
+        raise ValueError("Only the invited person declines a pending role.")
+    with transaction.atomic():
+        audit.record(PERMISSION_CHANGE, actor=by, obj=membership, fields=["pending"],
+                     note="role declined by the person")
+        membership.delete()
 
 
 # --------------------------------------------------------------------------------------------
@@ -128,8 +214,11 @@ def user_deactivate(*, user, by) -> int:
         user.is_active, user.deactivated_at = False, now
         audit.record(PERMISSION_CHANGE, actor=by, obj=user, fields=["is_active", "deactivated_at"],
                      note="deactivated")
-        # Every membership, in every district: the account no longer signs in anywhere.
-        for membership in user.memberships.select_related("district", "school__district"):
+        # The account no longer signs in anywhere. Its memberships are all in the admin's districts (the
+        # views refuse an account held elsewhere); role offers of other districts stay theirs to withdraw.
+        own = [d.pk for d in admin_districts(by)]
+        for membership in (user.memberships.filter(Q(district_id__in=own) | Q(school__district_id__in=own))
+                           .select_related("district", "school__district")):
             membership_end(membership=membership, by=by)
         ended = sessions_end_for(user=user)
         audit.record(AuditEvent.Action.SESSION_END, actor=by, obj=user, note=f"{ended} session(s) ended")
@@ -146,7 +235,7 @@ def membership_end(*, membership, by) -> str:
     if membership.ends_on is not None and membership.ends_on <= today:
         return "already_ended"
     with transaction.atomic():
-        if membership.starts_on > today:
+        if membership.starts_on > today or membership.pending:
             audit.record(PERMISSION_CHANGE, actor=by, obj=membership, fields=["ends_on"],
                          note="removed before it started")
             membership.delete()
@@ -196,6 +285,15 @@ class StaffRow:
     errors: list[str] = field(default_factory=list)
     # Set when the person already holds exactly this role here: the row is fine but changes nothing.
     unchanged: bool = False
+    # Set when the account belongs (or belonged) outside the district: the role is offered, pending the
+    # person's acceptance, and the preview says the same as for a new person (an invitation).
+    offer: bool = False
+
+    @property
+    def invited(self) -> bool:
+        """New people and people of elsewhere alike: both get an invitation (the preview tells them apart
+        from nothing, so it never tells which emails have an account in another district)."""
+        return self.existing is None or self.offer
 
     @property
     def role_label(self) -> str:
@@ -221,11 +319,13 @@ class StaffImport:
 
     @property
     def new_people(self) -> list[StaffRow]:
-        return [r for r in self.rows if not r.errors and r.existing is None]
+        """Rows whose person gets an invitation: new accounts, and roles offered to people of elsewhere."""
+        return [r for r in self.rows if not r.errors and not r.unchanged and r.invited]
 
     @property
     def existing_people(self) -> list[StaffRow]:
-        return [r for r in self.rows if not r.errors and r.existing is not None and not r.unchanged]
+        """People of this district only, who get the role at once."""
+        return [r for r in self.rows if not r.errors and not r.unchanged and not r.invited]
 
     @property
     def unchanged_rows(self) -> list[StaffRow]:
@@ -343,9 +443,13 @@ def staff_csv_read(*, text: str, district) -> StaffImport:
     emails = {cells["email"].lower() for _line, cells in raw_rows}
     existing = {u.lower_email: u for u in User.objects.annotate(lower_email=Lower("email"))
                 .filter(lower_email__in=emails)}
-    held = set(Membership.objects.filter(user__in=existing.values()).active_on(today)
-               .filter(Q(district=district) | Q(school__district=district))
+    here = Q(district=district) | Q(school__district=district)
+    held = set(Membership.objects.filter(user__in=existing.values()).active_on(today).filter(here)
                .values_list("user_id", "role", "school_id"))
+    # A role already offered and awaiting acceptance is not offered twice.
+    held |= set(Membership.objects.filter(user__in=existing.values(), pending=True).filter(here)
+                .values_list("user_id", "role", "school_id"))
+    beyond = {u.pk for u in existing.values() if reaches_beyond(u, {district.pk})}
     first_line_of = {}
 
     for line, cells in raw_rows:
@@ -370,6 +474,8 @@ def staff_csv_read(*, text: str, district) -> StaffImport:
                     "name": cells["agency"]})
         if row.role and not row.errors:
             _check_membership(row, district, today)
+        if row.existing is not None:
+            row.offer = row.existing.pk in beyond
         if not row.errors and row.existing is not None:
             row.unchanged = (row.existing.pk, row.role, row.school.pk if row.school else None) in held
     return result
@@ -390,14 +496,15 @@ def _check_person(row: StaffRow, first_line_of: dict, existing: dict) -> None:
         else:
             first_line_of[row.email] = row.line
     row.existing = existing.get(row.email)
-    if row.existing is None:
-        if not row.name:
-            row.errors.append(_("The name is empty."))
-        limits = (("name", 150), ("title", 150), ("phone", 40))
-        for attr, limit in limits:
-            if len(getattr(row, attr)) > limit:
-                row.errors.append(_("The %(column)s is longer than %(n)s characters.") % {
-                    "column": attr, "n": limit})
+    # The same checks for every row, account or not: a row's problems must not tell whether its email
+    # has an account somewhere (an existing person's name is never changed by an import).
+    if not row.name:
+        row.errors.append(_("The name is empty."))
+    limits = (("name", 150), ("title", 150), ("phone", 40))
+    for attr, limit in limits:
+        if len(getattr(row, attr)) > limit:
+            row.errors.append(_("The %(column)s is longer than %(n)s characters.") % {
+                "column": attr, "n": limit})
 
 
 def _check_membership(row: StaffRow, district, today) -> None:
@@ -419,12 +526,14 @@ class StaffImportResult:
     memberships_created: int = 0
     unchanged: int = 0
     invitations_sent: int = 0
+    roles_offered: int = 0
 
 
 def staff_csv_import(*, staff_import: StaffImport, by, send_invitations: bool = True) -> StaffImportResult:
     """Create the accounts (inactive) and memberships of a checked file, all or nothing.
 
-    Existing people (same email, any case) get the membership only. Raises ``ValueError`` for a file with
+    Existing people of this district only (same email, any case) get the membership only; people who
+    belong (or belonged) elsewhere are offered the role, pending their acceptance. Raises ``ValueError`` for a file with
     problems; any database error rolls the whole import back.
     """
     if not staff_import.is_valid:
@@ -437,6 +546,12 @@ def staff_csv_import(*, staff_import: StaffImport, by, send_invitations: bool = 
             if row.unchanged:
                 continue
             user = row.existing
+            if row.offer:
+                # The account belongs elsewhere: offer the role; the person accepts it after signing in.
+                role_offer(user=user, by=by, district=district, role=row.role, school=row.school,
+                           agency=row.agency, note=f"staff import line {row.line}")
+                result.roles_offered += 1
+                continue
             if user is None:
                 user = User.objects.create_user(row.email, password=None, display_name=row.name,
                                                 title=row.title, phone=row.phone, is_active=False,
@@ -455,5 +570,5 @@ def staff_csv_import(*, staff_import: StaffImport, by, send_invitations: bool = 
                          note=f"staff import line {row.line}")
         audit.record(AuditEvent.Action.IMPORT, actor=by, object_type="schools.user", district_id=district.pk,
                      note=f"staff CSV: {result.people_created} new people, "
-                          f"{result.memberships_created} roles")
+                          f"{result.memberships_created} roles, {result.roles_offered} offered")
     return result

@@ -29,6 +29,7 @@ urlpatterns = [
     path("district/users/<int:pk>/deactivate/", views_people.user_deactivate, name="user-deactivate"),
     path("district/users/<int:pk>/invite-again/", views_people.user_invite_resend, name="user-invite-resend"),
     path("district/memberships/<int:pk>/end/", views_people.membership_end, name="membership-end"),
+    path("account/roles/<int:pk>/", views_people.role_offer_answer, name="membership-accept"),
     path("district/invitation/<uidb64>/<token>/", views_people.InviteAcceptView.as_view(), name="invite-accept"),
     path("district/invitation/password-set/", views_people.invite_accepted, name="invite-accepted"),
     *[path(f"district/{p.pattern}", p.callback, name=p.name) for p in views_people.UserCRUD.get_urls()],

@@ -31,6 +31,7 @@ from accounts.security import (
     recent_password_required,
 )
 from accounts.sessions import sessions_end_for
+from accounts.views_people import refuse_if_elsewhere
 from portal import audit
 from portal.crud import get_scoped_or_404, require_any
 from portal.csv_export import csv_response
@@ -345,6 +346,7 @@ def user_sessions_end(request: HttpRequest, pk: int) -> HttpResponse:
     """A district admin signs a person out everywhere."""
     require_any(request, User, "change")
     person = get_scoped_or_404(request, User, pk, "change")
+    refuse_if_elsewhere(request, person)
     ended = sessions_end_for(user=person, except_session_key=request.session.session_key)
     audit.record(
         Action.SESSION_END, request=request, obj=person, note=f"{ended} session(s) ended by an admin"
@@ -364,6 +366,7 @@ def user_two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     if person.pk == request.user.pk:
         messages.error(request, _("Use your own two-factor page to change your second factor."))
         return HttpResponseRedirect(reverse("accounts:two-factor"))
+    refuse_if_elsewhere(request, person)
     two_factor.two_factor_reset(user=person)
     ended = sessions_end_for(user=person)
     audit.record(

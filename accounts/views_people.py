@@ -41,6 +41,27 @@ def _person_to_change(request, pk):
     return person
 
 
+ELSEWHERE_MESSAGE = _l("This person also has a role in another district, so their account is not yours to "
+                       "change: you can only end their roles in your district. Their other district, or "
+                       "the portal's operators, manage the account.")
+
+
+def refuse_if_elsewhere(request, person) -> None:
+    """403 (audited) when the account belongs (or belonged) outside the admin's districts too.
+
+    One district never renames, enables, deactivates, resets the factors of or signs out a person of
+    another district: it ends only its own memberships (``membership_end``).
+    """
+    if people.belongs_elsewhere(person=person, by=request.user):
+        refuse(request, person, "account held in another district", ELSEWHERE_MESSAGE)
+
+
+def _account_to_change(request, pk):
+    person = _person_to_change(request, pk)
+    refuse_if_elsewhere(request, person)
+    return person
+
+
 # --- Invite ------------------------------------------------------------------------------------
 
 
@@ -49,10 +70,13 @@ def user_invite(request: HttpRequest) -> HttpResponse:
     require_any(request, User, "add")
     form = InviteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        person = people.user_invite(by=request.user, **form.cleaned_data)
-        messages.success(request, _("Invitation sent to %(email)s. The account stays disabled until you "
-                                    "enable it on this page.") % {"email": person.email})
-        return HttpResponseRedirect(_detail_url(person))
+        # A new account, or a role offered to an account of another district: the same words and the same
+        # page either way, so the form never tells which emails have an account elsewhere.
+        people.user_invite(by=request.user, **form.cleaned_data)
+        messages.success(request, _("Invitation sent to %(email)s. They accept it from the email; a new "
+                                    "account stays disabled until you enable it on their page.")
+                         % {"email": form.cleaned_data["email"]})
+        return HttpResponseRedirect(reverse("accounts:user-list"))
     return render(request, "accounts/people/invite_form.html", {"form": form},
                   status=400 if form.errors else 200)
 
@@ -60,7 +84,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def user_invite_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_to_change(request, pk)
+    person = _account_to_change(request, pk)
     if not people.invitation_pending(person):
         messages.info(request, _("%(name)s has already chosen a password; there is nothing to resend.")
                       % {"name": person})
@@ -112,7 +136,7 @@ def invite_accepted(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def user_enable(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _person_to_change(request, pk)
+    person = _account_to_change(request, pk)
     if person.is_active:
         messages.info(request, _("%(name)s can already log in.") % {"name": person})
     else:
@@ -132,6 +156,7 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if person.pk == request.user.pk:
         reason = _("You cannot deactivate your own account. Ask another district administrator.")
         refuse(request, person, reason, reason)
+    refuse_if_elsewhere(request, person)
     if person.deactivated_at is not None:
         messages.info(request, _("%(name)s is already deactivated.") % {"name": person})
     else:
@@ -159,6 +184,33 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
     }[outcome]
     (messages.info if outcome == "already_ended" else messages.success)(request, text)
     return HttpResponseRedirect(_detail_url(person))
+
+
+# --- A role offered by another district: the invited person accepts or declines it -------------------
+
+
+@login_required
+def role_offer_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invited person, signed in, accepts or declines a pending role; anyone else gets a 404."""
+    membership = (Membership.objects.filter(pk=pk, user=request.user, pending=True)
+                  .select_related("district", "school__district", "agency").first())
+    if membership is None:
+        audit.record(AuditEvent.Action.DENIED_NOT_FOUND, request=request, object_type="schools.membership",
+                     object_id=str(pk), note="role offer")
+        raise Http404(_("No such invitation."))
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        if decision == "accept":
+            people.role_offer_accept(membership=membership, by=request.user)
+            messages.success(request, _("You now hold this role in %(district)s.")
+                             % {"district": membership.home_district.name})
+            return HttpResponseRedirect(reverse("home"))
+        if decision == "decline":
+            people.role_offer_decline(membership=membership, by=request.user)
+            messages.info(request, _("You declined the role. Nothing changed for your account."))
+            return HttpResponseRedirect(reverse("home"))
+    return render(request, "accounts/people/role_offer.html", {"membership": membership},
+                  status=400 if request.method == "POST" else 200)
 
 
 # --- Staff CSV import ----------------------------------------------------------------------------
@@ -219,11 +271,13 @@ def staff_import_confirm(request: HttpRequest) -> HttpResponse:
                                     "imported; upload the file again to see the new preview."))
         return render(request, "accounts/people/import_preview.html", context, status=409)
     request.session.pop(IMPORT_SESSION_KEY, None)
-    messages.success(request, _("Imported: %(people)s new people (accounts disabled until you enable them), "
-                                "%(roles)s roles given, %(unchanged)s lines already in place, %(sent)s "
-                                "invitations sent.") % {
-        "people": result.people_created, "roles": result.memberships_created, "unchanged": result.unchanged,
-        "sent": result.invitations_sent})
+    # New people and roles offered to people of elsewhere are counted together: the message must not tell
+    # which emails have an account in another district.
+    messages.success(request, _("Imported: %(invited)s people invited (a new account stays disabled until you "
+                                "enable it), %(roles)s roles given to people of your district, %(unchanged)s "
+                                "lines already in place.") % {
+        "invited": result.people_created + result.roles_offered,
+        "roles": result.memberships_created - result.people_created, "unchanged": result.unchanged})
     return HttpResponseRedirect(reverse("accounts:user-list") + "?is_active=false")
 
 
@@ -243,11 +297,14 @@ def user_page_context(request, role, context):
     if role != "detail":
         return context
     person = context["object"]
+    elsewhere = people.belongs_elsewhere(person=person, by=request.user)
     rows = []
     for membership in _memberships_seen(request, person):
         today = membership.home_district.local_today()
         # The dates have their own columns; the status says where today falls.
-        if membership.starts_on > today:
+        if membership.pending:
+            status = _("Awaiting their acceptance")
+        elif membership.starts_on > today:
             status = _("Not started yet")
         elif membership.ends_on == today:
             status = _("Ends today")
@@ -259,9 +316,13 @@ def user_page_context(request, role, context):
                    and (membership.ends_on is None or membership.ends_on > today))
         rows.append({"membership": membership, "status": status, "can_end": can_end,
                      "is_current": membership.is_active_on(today)})
-    can_manage = bool(context.get("can_change"))
+    # A person who also belongs to another district: only their roles here are the admin's to end.
+    can_manage = bool(context.get("can_change")) and not elsewhere
     return {
         **context,
+        "can_change": can_manage,
+        "can_add_role": bool(context.get("can_change")),
+        "elsewhere": elsewhere,
         "memberships": rows,
         "can_manage": can_manage,
         "is_self": person.pk == request.user.pk,
@@ -302,6 +363,11 @@ class UserCRUD(ScopedCRUDView):
     @classmethod
     def get_urls(cls):
         return [u for u in super().get_urls() if u.name.endswith(("-list", "-detail", "-update"))]
+
+    def do_update(self, request, pk):
+        # Renaming is a change to the account: refused for a person who also belongs to another district.
+        refuse_if_elsewhere(request, _person_to_change(request, pk))
+        return super().do_update(request, pk)
 
     def render(self, role, status=200, **context):
         # The people pages add the invite/import buttons, the roles and the enable/deactivate buttons.

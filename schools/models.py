@@ -496,7 +496,8 @@ SCHOOL_ONLY_ROLES = ("school_admin", "school_staff", "sro")
 
 class MembershipQuerySet(ScopedQuerySet):
     def active_on(self, day: dt.date):
-        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+        # A membership awaiting the person's acceptance gives nothing until they accept it.
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day, pending=False)
 
 
 class Membership(models.Model):
@@ -523,6 +524,9 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
+    # A district admin offered this role to a person who belongs (or belonged) to another district: it
+    # counts for nothing until the person accepts it after signing in (accounts/people.py).
+    pending = models.BooleanField(_("awaiting acceptance"), default=False, editable=False)
 
     scope_path = ("district", "school__district")
     objects = MembershipQuerySet.as_manager()
@@ -566,7 +570,7 @@ class Membership(models.Model):
         return self.district if self.district_id else self.school.district
 
     def is_active_on(self, day: dt.date) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+        return not self.pending and self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
 
     def clean(self):
         errors = {}

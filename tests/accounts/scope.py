@@ -1,6 +1,7 @@
 """The scope table of accounts' URLs (people and sign-in pages, a person's own security pages, the district
 admin's actions on other people; the project-level password and login URLs); see tests/scope_table.py."""
 
+from schools.models import Membership
 from tests.scope_table import (
     DISTRICT_ADMIN,
     EVERYONE,
@@ -12,12 +13,23 @@ from tests.scope_table import (
     via_membership,
 )
 
+
+def make_role_offer(world, school):
+    """A role offered to someone (pending their acceptance): only that person may open its page."""
+    membership = make_membership(world, school)
+    Membership.objects.filter(pk=membership.pk).update(pending=True)
+    membership.pending = True
+    return membership
+
+
 URLS = {
     # project-level password pages (safety_portal/urls.py, served by accounts' views)
     "password_change": page(),
     "password_change_done": page(),
     # people
     "accounts:membership-end": post_only(make_membership),
+    # the invited person's own page (nobody else's: a 404 for every persona, whoever may see the role)
+    "accounts:membership-accept": obj(make_role_offer, ok=()),
     "accounts:user-list": page(),
     "accounts:user-detail": obj(make_user, ok=DISTRICT_ADMIN, via=via_membership),
     "accounts:user-update": obj(make_user, ok=DISTRICT_ADMIN, via=via_membership),

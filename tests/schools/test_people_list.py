@@ -81,8 +81,21 @@ def test_a_persons_page_lists_current_and_past_roles_with_the_account_buttons(cl
     assert "<strong>Current</strong>" in html and "<td>Ended</td>" in html
     assert "Other District School" not in html  # roles elsewhere are not this admin's to see
     assert reverse("accounts:membership-end", kwargs={"pk": current.pk}) in html
-    assert reverse("accounts:user-deactivate", kwargs={"pk": person.pk}) in html
+    # Morgan also works in another district: the account is not this admin's to deactivate, only the
+    # roles in this district are theirs to end (issue 9; the button used to be shown).
+    assert reverse("accounts:user-deactivate", kwargs={"pk": person.pk}) not in html
+    assert "also has a role in another district" in html
     assert reverse("accounts:user-enable", kwargs={"pk": person.pk}) not in html  # already enabled
+
+
+def test_a_person_of_this_district_only_has_the_account_buttons(client, district_admin, world):
+    person = UserFactory(display_name="Morgan Local")
+    MembershipFactory(user=person, role=Membership.Role.SCHOOL_STAFF, school=world.school_a)
+    client.force_login(district_admin)
+    html = client.get(reverse("accounts:user-detail", kwargs={"pk": person.pk})).content.decode()
+    assert reverse("accounts:user-deactivate", kwargs={"pk": person.pk}) in html
+    assert reverse("accounts:user-two-factor-reset", kwargs={"pk": person.pk}) in html
+    assert reverse("accounts:user-update", kwargs={"pk": person.pk}) in html
 
 
 def test_the_edit_page_changes_name_title_and_phone_only(client, district_admin, school_a_staff):
