@@ -6,7 +6,9 @@ Every app validates files with this module (``SafeFileField`` in forms, ``SafeUp
 - size: at most ``settings.UPLOAD_MAX_BYTES`` (10 MB by default);
 - type: the extension AND the content must agree: images (jpg, png, gif, webp), PDF, and plain documents
   (txt, csv, docx, xlsx, odt). SVG and HTML are refused under any name (they run scripts in a browser);
-  a PDF with scripts, launch actions or embedded files, and a macro document, are refused too;
+  a PDF is parsed (pikepdf, compressed object streams included) and refused with scripts, open or
+  additional actions (/OpenAction, /AA), launch, URI, submit-form actions, embedded files or rich media,
+  or when it cannot be opened; a plain-text file is checked in full; a macro document is refused too;
 - images are decoded and re-encoded from their pixels alone, so no metadata survives (EXIF, GPS,
   XMP, comments, colour profiles);
 - stored names are generated (``<uuid>.<ext>``): the name a person chose is never a path on disk;
@@ -127,15 +129,75 @@ def check_upload(file, kinds=EVERYTHING) -> tuple[str, bytes]:
                 % {"ext": ext},
                 "content_mismatch",
             )
-        if ext in PDF_TYPES and _PDF_ACTIVE.search(data):
-            _refuse(
-                _(
-                    "This PDF contains scripts, attachments or interactive content. Print it to a new PDF "
-                    "and upload that."
-                ),
-                "pdf_active",
-            )
+        if ext in PDF_TYPES:
+            _check_pdf(data)
     return ext, data
+
+
+# What a PDF may not carry, found by parsing it (pikepdf), so that compressed object streams hide nothing:
+# scripts, actions run on opening or on events, actions that leave the document, attachments, rich media.
+_PDF_ACTIVE_KEYS = frozenset({"/JavaScript", "/JS", "/OpenAction", "/AA", "/EmbeddedFile", "/EmbeddedFiles",
+                              "/EF", "/RichMedia", "/RichMediaContent", "/XFA"})
+_PDF_ACTIVE_ACTIONS = frozenset({"/JavaScript", "/Launch", "/URI", "/SubmitForm", "/ImportData", "/GoToR",
+                                 "/GoToE", "/RichMediaExecute", "/Rendition", "/Movie", "/Sound"})
+_PDF_ACTIVE_SUBTYPES = frozenset({"/FileAttachment", "/RichMedia", "/Movie", "/Sound", "/Screen"})
+MAX_PDF_OBJECTS = 500_000
+
+
+def _check_pdf(data: bytes) -> None:
+    """Refuse a PDF pikepdf cannot open, or one with active content anywhere in its objects."""
+    import pikepdf
+
+    active = _(
+        "This PDF contains scripts, links that run actions, attachments or interactive content. Print it to "
+        "a new PDF and upload that."
+    )
+    if _PDF_ACTIVE.search(data):  # plain text in the file: refused without parsing
+        _refuse(active, "pdf_active")
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            found = _pdf_has_active_content(pdf)
+    except pikepdf.PasswordError:
+        _refuse(_("This PDF is protected by a password. Save it without the password and upload that."),
+                "pdf_unreadable")
+    except (pikepdf.PdfError, ValueError, RecursionError, OverflowError):
+        _refuse(_("This PDF could not be read: it is damaged or not a PDF. Print it to a new PDF and upload "
+                  "that."), "pdf_unreadable")
+    if found:
+        _refuse(active, "pdf_active")
+
+
+def _pdf_has_active_content(pdf) -> bool:
+    """Whether any object (compressed object streams included: pikepdf reads them all) holds active content.
+
+    Every indirect object is visited once, with the dictionaries and arrays written inside it.
+    """
+    import pikepdf
+
+    if len(pdf.objects) > MAX_PDF_OBJECTS:
+        return True
+    for obj in pdf.objects:
+        stack = [obj]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, pikepdf.Stream):
+                item = item.stream_dict
+            if isinstance(item, pikepdf.Dictionary):
+                keys = set(item.keys())
+                if keys & _PDF_ACTIVE_KEYS:
+                    return True
+                if str(item.get("/S", "")) in _PDF_ACTIVE_ACTIONS:
+                    return True
+                if str(item.get("/Subtype", "")) in _PDF_ACTIVE_SUBTYPES:
+                    return True
+                children = [item[key] for key in keys]
+            elif isinstance(item, pikepdf.Array):
+                children = list(item)
+            else:
+                continue
+            stack.extend(child for child in children
+                         if isinstance(child, (pikepdf.Dictionary, pikepdf.Array)) and not child.is_indirect)
+    return False
 
 
 def _check_text(data: bytes) -> None:
@@ -148,7 +210,7 @@ def _check_text(data: bytes) -> None:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             _refuse(_("The file's content is not plain text."), "content_mismatch")
-    if _MARKUP.search(text[:8192].encode("utf-8", "ignore")):
+    if _MARKUP.search(text.encode("utf-8", "ignore")):  # the whole file, not only its start
         _refuse(_("Web pages and SVG drawings cannot be uploaded. Save it as PDF or PNG first."), "markup")
 
 

@@ -2,8 +2,10 @@
 and serve_file, the one way a stored file goes back out."""
 
 import io
+import re
 import zipfile
 
+import pikepdf
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
@@ -43,7 +45,54 @@ def _docx() -> bytes:
 
 
 def _pdf(extra=b"") -> bytes:
-    return b"%PDF-1.7\n1 0 obj <</Type /Catalog" + extra + b">> endobj\ntrailer <<>>\n%%EOF\n"
+    """A hand-written PDF, every object in plain text (``extra`` goes into the catalog)."""
+    return (b"%PDF-1.7\n1 0 obj <</Type /Catalog /Pages 2 0 R" + extra + b">> endobj\n"
+            b"2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
+            b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]>> endobj\n"
+            b"trailer <</Root 1 0 R>>\n%%EOF\n")
+
+
+def _built_pdf(build=None) -> bytes:
+    """A PDF built with pikepdf and saved with compressed object streams: no dictionary is plain text in it,
+    so a scan of the raw bytes sees nothing of what ``build(pdf)`` adds."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    if build is not None:
+        build(pdf)
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True)
+    return out.getvalue()
+
+
+def _action(pdf, kind, **entries):
+    return pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name(f"/{kind}"), **entries))
+
+
+def _open_action(kind, **entries):
+    def build(pdf):
+        pdf.Root.OpenAction = _action(pdf, kind, **entries)
+    return build
+
+
+def _page_aa(pdf):
+    pdf.pages[0].obj.AA = pikepdf.Dictionary(O=_action(pdf, "JavaScript", JS=pikepdf.String("app.alert(2)")))
+
+
+def _link_to(kind, **entries):
+    def build(pdf):
+        link = pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link,
+                                  Rect=[0, 0, 100, 100], A=_action(pdf, kind, **entries))
+        pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(link)]))
+    return build
+
+
+def _javascript_name_tree(pdf):
+    script = _action(pdf, "JavaScript", JS=pdf.make_stream(b"app.alert(3)"))
+    pdf.Root.Names = pikepdf.Dictionary(JavaScript=pikepdf.Dictionary(Names=[pikepdf.String("x"), script]))
+
+
+def _embedded_file(pdf):
+    pdf.attachments["payload.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ...", mime_type="application/octet-stream")
 
 
 def test_a_photos_gps_tag_and_all_other_metadata_are_gone_after_upload():
@@ -120,9 +169,51 @@ def test_a_pdf_with_javascript_is_refused():
     assert refused.value.code == "pdf_active"
 
 
+@pytest.mark.parametrize("build", [
+    _open_action("JavaScript", JS=pikepdf.String("app.alert(1)")),
+    _open_action("Launch", F=pikepdf.String("cmd.exe")),
+    _page_aa,
+    _link_to("URI", URI=pikepdf.String("https://phish.example/")),
+    _link_to("SubmitForm", F=pikepdf.String("https://collect.example/")),
+    _link_to("Launch", F=pikepdf.String("calc.exe")),
+    _javascript_name_tree,
+    _embedded_file,
+], ids=["openaction-js", "openaction-launch", "page-aa", "uri", "submitform", "launch-link", "names-js",
+        "embedded-file"])
+def test_active_content_inside_compressed_object_streams_is_refused(build):
+    data = _built_pdf(build)
+    if build is not _embedded_file:  # (an attachment is a stream of its own: its type is plain text)
+        assert not re.search(rb"/(JavaScript|JS|Launch|URI|SubmitForm|AA|OpenAction)\b", data)  # hidden from a scan
+    with pytest.raises(ValidationError) as refused:
+        uploads.clean_upload(_upload("form.pdf", data))
+    assert refused.value.code == "pdf_active"
+
+
+def test_a_pdf_pikepdf_cannot_open_is_refused_with_a_clear_message():
+    for data in (b"%PDF-1.7\nnot really a pdf at all\n%%EOF\n", _built_pdf()[:200]):
+        with pytest.raises(ValidationError) as refused:
+            uploads.clean_upload(_upload("broken.pdf", data))
+        assert refused.value.code == "pdf_unreadable"
+        assert "could not be read" in refused.value.messages[0]
+
+
+def test_a_clean_pdf_built_with_object_streams_passes():
+    data = _built_pdf(lambda pdf: setattr(pdf.docinfo, "Title", "Evacuation plan"))
+    assert uploads.clean_upload(_upload("plan.pdf", data)).read() == data
+
+
+def test_markup_late_in_a_text_file_is_refused():
+    data = b"room,count\n" + b"101,20\n" * 2000 + b'<script src="https://evil.example/x.js"></script>\n'
+    assert len(data) > 8192
+    with pytest.raises(ValidationError) as refused:
+        uploads.clean_upload(_upload("counts.csv", data))
+    assert refused.value.code == "markup"
+
+
 def test_plain_documents_pass_unchanged():
     for name, content in [
         ("plan.pdf", _pdf()),
+        ("built.pdf", _built_pdf()),
         ("roster.csv", b"name,room\nA,101\n"),
         ("notes.txt", "Caf\u00e9 notes\n".encode()),
         ("plan.docx", _docx()),
