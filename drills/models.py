@@ -21,8 +21,11 @@ from portal.models import FollowUp
 from portal.scope import ScopedQuerySet, active_memberships_for, allowed_memberships
 from portal.signed import (
     COUNTERSIGN_FIELDS,  # noqa: F401  (re-exported: drills named it first)
+    PartMessages,
     RecordLocked,
     SignedMessages,
+    SignedPart,
+    SignedPartQuerySet,
     SignedQuerySet,
     SignedRecord,
     countersigned_after_signed,
@@ -536,6 +539,7 @@ class Drill(SignedRecord):
         sign_first=_("The school administrator signs the log first."),
         already_countersigned=_("This log is already countersigned."),
         locked_page=_("This log is signed and locked; record a correction instead."),
+        referenced=_("%(target)s is named by a signed drill log and cannot be deleted."),
     )
 
     class Meta:
@@ -569,7 +573,37 @@ class Drill(SignedRecord):
     def __str__(self):
         when = self.actual_start or self.planned_start
         local = timezone.localtime(when).strftime("%Y-%m-%d") if when else "?"
-        return f"{self.kind} · {self.school} · {local}"
+        return f"{self.kind_name} · {self.school_name} · {local}"
+
+    # -- names: as signed for a signed log (``signed_snapshot``), today's otherwise ---------------
+    def snapshot(self) -> dict:
+        """The names a signed log keeps showing whatever is renamed later (``portal.signed``)."""
+        return {
+            "school": self.school.name,
+            "kind": self.kind.name,
+            "buildings": sorted(b.name for b in self.buildings.all()),
+            "observing_agency": self.observing_agency.name if self.observing_agency_id else "",
+        }
+
+    @property
+    def school_name(self) -> str:
+        return self.signed_name("school", self.school.name)
+
+    @property
+    def kind_name(self) -> str:
+        return self.signed_name("kind", self.kind.name)
+
+    @property
+    def building_names(self) -> list[str]:
+        """The buildings by name (empty: the whole campus)."""
+        if self.is_locked and "buildings" in (self.signed_snapshot or {}):
+            return list(self.signed_snapshot["buildings"])
+        return sorted(b.name for b in self.buildings.all()) if self.pk else []
+
+    @property
+    def observing_agency_name(self) -> str:
+        live = self.observing_agency.name if self.observing_agency_id else ""
+        return self.signed_name("observing_agency", live)
 
     # -- state -----------------------------------------------------------------------------
     @property
@@ -602,10 +636,11 @@ class Drill(SignedRecord):
         return draft
 
 
-class AfterActionReport(models.Model):
+class AfterActionReport(SignedPart):
     """The review written after a drill: what happened, what went well and what to improve.
 
-    It is locked together with its drill's sign-off; its improvement items stay workable.
+    It is locked together with its drill's sign-off (``portal.signed.SignedPart``: model, queryset and the
+    PostgreSQL trigger of migration 0006); its improvement items stay workable.
     """
 
     drill = models.OneToOneField(
@@ -619,7 +654,12 @@ class AfterActionReport(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     scope_path = "drill__school"
-    objects = ScopedQuerySet.as_manager()
+    signed_parent = "drill"
+    part_messages = PartMessages(
+        locked=_("The drill is signed: its after-action report is locked."),
+        undeletable=_("The drill is signed: its after-action report cannot be deleted."),
+    )
+    objects = SignedPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("after-action report")
@@ -628,12 +668,9 @@ class AfterActionReport(models.Model):
     def __str__(self):
         return _("After-action report: %(drill)s") % {"drill": self.drill}
 
-    @property
-    def is_locked(self) -> bool:
-        return self.drill.is_locked
 
 
-class ImprovementItemQuerySet(ScopedQuerySet):
+class ImprovementItemQuerySet(SignedPartQuerySet):
     def open(self):
         return self.filter(done_at__isnull=True)
 
@@ -641,8 +678,13 @@ class ImprovementItemQuerySet(ScopedQuerySet):
         return self.open().filter(due_on__lt=today)
 
 
-class ImprovementItem(FollowUp):
-    """One improvement agreed after a drill ("fix the east stairwell alarm"), owned by a person until done."""
+class ImprovementItem(SignedPart, FollowUp):
+    """One improvement agreed after a drill ("fix the east stairwell alarm"), owned by a person until done.
+
+    Follow-up work outlives the signature: once the drill is signed an item is still worked and marked done
+    (``writable_after_signing``: done at/by and the evidence), and items found later may still be added, but
+    what was agreed (title, owner, due date, report) stays as written and no item is deleted.
+    """
 
     after_action = models.ForeignKey(
         AfterActionReport,
@@ -652,6 +694,15 @@ class ImprovementItem(FollowUp):
     )
 
     scope_path = "after_action__drill__school"
+    signed_parent = "after_action__drill"
+    writable_after_signing = frozenset(
+        {"done_at", "done_by", "done_by_id", "evidence_note", "evidence_file"}
+    )
+    part_messages = PartMessages(
+        locked=_("The drill is signed: an improvement item's title, owner and due date stay as agreed; "
+                 "only marking it done and its evidence change."),
+        undeletable=_("The drill is signed: its improvement items cannot be deleted."),
+    )
     objects = ImprovementItemQuerySet.as_manager()
 
     class Meta(FollowUp.Meta):

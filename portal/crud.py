@@ -17,8 +17,8 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import IntegrityError, InternalError, models, transaction
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from portal import audit, permissions, scope
+from portal.forms import limit_date_fields
 from portal.scope import active_memberships_for
 from schools.models import AuditEvent, Membership, School, User
 
@@ -97,6 +98,8 @@ class ScopedModelForm(forms.ModelForm):
         self.user = user
         self.scope_action = scope_action
         super().__init__(*args, **kwargs)
+        # Dates within years 1900..2200: date arithmetic on a year-9999 date overflows in every page showing it.
+        limit_date_fields(self.fields)
         for name, field in self.fields.items():
             if not isinstance(field, forms.ModelChoiceField):
                 continue
@@ -166,6 +169,22 @@ def save_in_scope(request, form, action):
         audit.record(AuditEvent.Action.CREATE if action == "add" else AuditEvent.Action.UPDATE,
                      request=request, obj=obj, fields=form.changed_data)
     return obj
+
+
+def delete_problems(obj) -> list[str]:
+    """Why ``obj`` cannot be deleted without altering a record that names it, in words (empty: it can be).
+
+    Every model that references ``obj``'s model (a foreign key, a many-to-many) may declare what protects
+    the rows it names with a classmethod ``references_problems(field, target) -> list[str]``; a signed
+    record (``portal.signed.SignedRecord``) does: a building a signed drill log names is not deleted, where
+    the database would otherwise drop the many-to-many row silently (SQLite) or refuse with an error.
+    """
+    problems = []
+    for relation in obj._meta.related_objects:
+        hook = getattr(relation.related_model, "references_problems", None)
+        if hook is not None:
+            problems.extend(hook(relation.field, obj))
+    return problems
 
 
 class ScopedCRUDView(LoginRequiredMixin, View):
@@ -350,13 +369,35 @@ class ScopedCRUDView(LoginRequiredMixin, View):
         obj = self.get_object(pk, "view")
         require_action(request, obj, "delete")
         self.refuse_if_locked(obj)
+        problems = delete_problems(obj)
+        if problems:
+            return self.delete_refused(request, obj, pk, problems)
         if request.method == "POST":
-            with transaction.atomic():
-                audit.record(AuditEvent.Action.DELETE, request=request, obj=obj)
-                obj.delete()
+            try:
+                with transaction.atomic():
+                    object_id = str(obj.pk)
+                    obj.delete()  # first: a refused delete leaves no "deleted" audit row behind
+                    audit.record(AuditEvent.Action.DELETE, request=request, obj=obj, object_id=object_id)
+            except (ProtectedError, RestrictedError) as exc:
+                by = sorted({str(o._meta.verbose_name_plural) for o in exc.args[1]})
+                return self.delete_refused(request, obj, pk, [
+                    _("%(object)s is still used by other records (%(by)s) and cannot be deleted.")
+                    % {"object": obj, "by": ", ".join(by)}])
+            except (IntegrityError, InternalError):  # a database guard (a signed record's trigger) refused
+                return self.delete_refused(request, obj, pk, [
+                    _("%(object)s is part of or named by a signed record and cannot be deleted.") % {"object": obj}])
             messages.success(request, _("Deleted."))
             return HttpResponseRedirect(self.url_for("list"))
         return self.render("confirm_delete", object=obj)
+
+    def delete_refused(self, request, obj, pk, problems):
+        """409 (audited): the record's page with why it cannot be deleted; nothing was deleted."""
+        audit.record(AuditEvent.Action.DENIED_FORBIDDEN, request=request, obj=obj, note="delete referenced")
+        for problem in problems:
+            messages.error(request, problem)
+        response = self.do_detail(request, pk)
+        response.status_code = 409
+        return response
 
     # -- hooks -------------------------------------------------------------------------------
     def new_instance(self):

@@ -4,8 +4,21 @@ A record an action app signs (a drill log, a coordination plan, an MOU, an asses
 closure) inherits ``SignedRecord``: once ``signed_at`` is set it refuses change and deletion through every
 path (``save()``, ``delete()``, queryset ``update()``/``delete()``, and in PostgreSQL a trigger installed
 by ``signed_record_guard`` in the app's migration). Only the countersignature fields are written after
-signing. A mistake is fixed by a correction: a new, unsigned entry whose ``corrects`` names the one it
-replaces; the replaced one is "superseded" and ``SignedQuerySet.current()`` leaves it out.
+signing, and only once: while ``countersigned_at`` is empty. A mistake is fixed by a correction: a new,
+unsigned entry whose ``corrects`` names the one it replaces; the replaced one is "superseded" and
+``SignedQuerySet.current()`` leaves it out.
+
+What a signature covers beyond the row itself:
+
+- the names it shows: at sign-off ``snapshot()`` (the model's hook) is stored in ``signed_snapshot``, so a
+  signed record keeps showing the school, kind or building names as they were when it was signed;
+- the rows that belong to it (a drill's after-action report and improvement items) inherit ``SignedPart``:
+  once their record is signed they refuse change and deletion through the same paths, except the fields
+  they declare in ``writable_after_signing`` (an improvement item stays workable: done at/by and evidence),
+  with the trigger ``signed_part_guard`` in PostgreSQL;
+- the rows it references: ``delete_problems(obj)`` says why a row a signed record names (a building in a
+  drill log's many-to-many) cannot be deleted; ``portal.crud``'s delete page asks every model that
+  references a row through its ``references_problems`` hook, which ``SignedRecord`` implements.
 
 How an app adopts it (drills is the worked example)::
 
@@ -77,6 +90,8 @@ class SignedMessages:
     sign_superseded: str = _("This entry was replaced by a correction; sign the correction instead.")
     sign_first: str = _("The record must be signed before it is countersigned.")
     already_countersigned: str = _("This record is already countersigned.")
+    # A row a signed record names (a building of a signed drill log) is not deleted: %(target)s is the row.
+    referenced: str = _("%(target)s is named by a signed record and cannot be deleted.")
     # Pages (refuse_if_locked and the correction page).
     locked_page: str = _("This record is signed and locked; record a correction instead.")
     superseded_page: str = _("This entry was replaced by a correction; open the correction.")
@@ -108,7 +123,11 @@ class SignedQuerySet(ScopedQuerySet):
         return self.filter(corrected_by__isnull=True)
 
     def update(self, **kwargs):
-        if set(kwargs) - self.model.countersign_fields and self.filter(signed_at__isnull=False).exists():
+        if set(kwargs) - self.model.countersign_fields:
+            locked = self.filter(signed_at__isnull=False)
+        else:  # the countersignature alone: written once, while it is empty
+            locked = self.filter(countersigned_at__isnull=False)
+        if locked.exists():
             raise RecordLocked(str(self.model.signed_messages.locked))
         return super().update(**kwargs)
 
@@ -145,6 +164,8 @@ class SignedRecord(models.Model):
         verbose_name=_("countersigned by"),
     )
     countersign_note = models.TextField(_("countersignature note"), blank=True)
+    # The display names the record showed when it was signed (``snapshot()``), shown instead of today's.
+    signed_snapshot = models.JSONField(_("names as signed"), default=dict, blank=True, editable=False)
 
     # A correction is a new entry naming the one it replaces; only the latest entry counts.
     corrects = models.OneToOneField(
@@ -176,9 +197,10 @@ class SignedRecord(models.Model):
     def _adding_or_unlocked(self, update_fields) -> bool:
         if self._state.adding:
             return True
-        if update_fields is not None and set(update_fields) <= self.countersign_fields:
-            return True
         # Asked of the database, not of this instance: a stale copy loaded before signing is refused too.
+        if update_fields is not None and set(update_fields) <= self.countersign_fields:
+            # The countersignature is written once: while the row in the database has none.
+            return not type(self)._default_manager.filter(pk=self.pk, countersigned_at__isnull=False).exists()
         return not self._signed_in_database()
 
     def _signed_in_database(self) -> bool:
@@ -219,6 +241,25 @@ class SignedRecord(models.Model):
             return [str(self.signed_messages.already_countersigned)]
         return []
 
+    def snapshot(self) -> dict:
+        """The display names to keep as they are at sign-off (JSON): override, e.g. the school's and kind's
+        names, so that a renamed building or kind never changes what a signed record says."""
+        return {}
+
+    def signed_name(self, key: str, live):
+        """``key`` of the snapshot for a signed record that has one, else ``live`` (today's name)."""
+        if self.is_locked and key in (self.signed_snapshot or {}):
+            return self.signed_snapshot[key]
+        return live
+
+    @classmethod
+    def references_problems(cls, field, target) -> list[str]:
+        """Why ``target`` (a row this model references through ``field``) cannot be deleted: a signed row
+        of this model names it (``portal.crud`` asks it before deleting; see ``delete_problems``)."""
+        if cls._default_manager.filter(signed_at__isnull=False, **{field.name: target}).exists():
+            return [str(cls.signed_messages.referenced) % {"target": target}]
+        return []
+
     # -- behaviour -----------------------------------------------------------------------------
     def sign_off(self, *, by) -> None:
         """Sign the record: it is locked from now on. ValidationError with the problems if it cannot be."""
@@ -227,12 +268,13 @@ class SignedRecord(models.Model):
             raise ValidationError(problems)
         now = timezone.now()
         # Conditional update: two people signing at once sign it once.
+        snapshot = self.snapshot()
         signed = type(self)._default_manager.filter(pk=self.pk, signed_at__isnull=True).update(
-            signed_at=now, signed_by=by
+            signed_at=now, signed_by=by, signed_snapshot=snapshot
         )
         if not signed:
             raise ValidationError(str(self.signed_messages.already_signed))
-        self.signed_at, self.signed_by = now, by
+        self.signed_at, self.signed_by, self.signed_snapshot = now, by, snapshot
 
     def countersign(self, *, by, note: str = "") -> None:
         """Add the countersignature (once) to a signed record, with an optional note."""
@@ -255,6 +297,86 @@ class SignedRecord(models.Model):
         draft.corrects_id = self.pk
         self._meta.get_field("corrects").set_cached_value(draft, self)
         return draft
+
+
+# --------------------------------------------------------------------------------------------
+# Parts of a signed record: locked with it (an after-action report, its improvement items)
+# --------------------------------------------------------------------------------------------
+
+
+class SignedPartQuerySet(ScopedQuerySet):
+    """Scoped queryset of a ``SignedPart``: bulk writes refuse rows whose record is signed."""
+
+    def _of_signed(self):
+        return self.filter(**{f"{self.model.signed_parent}__signed_at__isnull": False})
+
+    def update(self, **kwargs):
+        if set(kwargs) - self.model.writable_after_signing and self._of_signed().exists():
+            raise RecordLocked(str(self.model.part_messages.locked))
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._of_signed().exists():
+            raise RecordLocked(str(self.model.part_messages.undeletable))
+        return super().delete()
+
+
+@dataclasses.dataclass(frozen=True)
+class PartMessages:
+    """What a part of a signed record says when it refuses."""
+
+    locked: str = _("This belongs to a signed record and cannot be changed.")
+    undeletable: str = _("This belongs to a signed record and cannot be deleted.")
+
+
+class SignedPart(models.Model):
+    """Abstract: a row that belongs to a signed record and is locked with it (what the signature covers).
+
+    ``signed_parent`` is the lookup from this row to its ``SignedRecord`` ("drill", "after_action__drill").
+    Once that record is signed, the row refuses deletion and any change but of ``writable_after_signing``
+    (field names and attnames), in ``save()``, ``delete()`` and its ``SignedPartQuerySet``; in PostgreSQL
+    the trigger ``signed_part_guard`` installs. Rows may still be added to a signed record (follow-up work
+    found later, a report written after signing): they are locked from the moment they exist.
+    """
+
+    signed_parent: str = ""
+    writable_after_signing: frozenset[str] = frozenset()
+    part_messages: PartMessages = PartMessages()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk and not self._state.adding and self._parent_signed_in_database():
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                changed = set(update_fields) - self.writable_after_signing
+            else:  # a full save: only what differs from the database counts
+                stored = type(self)._default_manager.filter(pk=self.pk).values().get()
+                changed = {f.attname for f in self._meta.concrete_fields
+                           if f.attname not in self.writable_after_signing
+                           and f.name not in self.writable_after_signing
+                           and f.get_prep_value(getattr(self, f.attname)) != f.get_prep_value(stored[f.attname])}
+            if changed:
+                raise RecordLocked(str(self.part_messages.locked))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and self._parent_signed_in_database():
+            raise RecordLocked(str(self.part_messages.undeletable))
+        return super().delete(*args, **kwargs)
+
+    def _parent_signed_in_database(self) -> bool:
+        return type(self)._default_manager.filter(
+            pk=self.pk, **{f"{self.signed_parent}__signed_at__isnull": False}).exists()
+
+    @property
+    def is_locked(self) -> bool:
+        """Whether the record this row belongs to is signed (its locked fields stay as they are)."""
+        record = self
+        for step in self.signed_parent.split("__"):
+            record = getattr(record, step)
+        return record.is_locked
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,6 +469,11 @@ def signed_record_guard_sql(
         raise ValueError(f"not a plain noun: {noun!r}")
     minus = " - ".join(f"'{_identifier(c)}'" for c in countersign_columns)
     minus = f" - {minus}" if minus else ""
+    # The countersignature is written once: nothing at all changes once countersigned_at is set.
+    once = f"""
+    IF OLD.countersigned_at IS NOT NULL AND to_jsonb(NEW) IS DISTINCT FROM to_jsonb(OLD) THEN
+        RAISE EXCEPTION '{table} %: a countersigned {noun} cannot be changed', OLD.{pk};
+    END IF;""" if "countersigned_at" in countersign_columns else ""
     create = [
         f"""
 CREATE OR REPLACE FUNCTION {table}_signed_guard() RETURNS trigger AS $$
@@ -360,7 +487,7 @@ BEGIN
     IF (to_jsonb(NEW){minus})
        IS DISTINCT FROM (to_jsonb(OLD){minus}) THEN
         RAISE EXCEPTION '{table} %: a signed {noun} cannot be changed', OLD.{pk};
-    END IF;
+    END IF;{once}
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
@@ -409,7 +536,8 @@ def signed_record_guard(
 ) -> migrations.RunPython:
     """A migration operation that locks signed rows of ``table`` in PostgreSQL (a no-op on SQLite).
 
-    Once ``signed_at`` is set: no UPDATE except of ``countersign_columns``, no DELETE, and no INSERT, UPDATE
+    Once ``signed_at`` is set: no UPDATE except of ``countersign_columns`` while ``countersigned_at`` is
+    NULL (the countersignature is written once), no DELETE, and no INSERT, UPDATE
     or DELETE in the many-to-many tables ``m2m`` (``(through_table, column naming the row)`` pairs). The
     triggers and functions are named ``<table>_signed_guard``; ``noun`` is the record in their error
     messages. TRUNCATE (the test runner's flush) stays possible. The model refuses first; this catches raw
@@ -418,6 +546,85 @@ def signed_record_guard(
     create, drop = signed_record_guard_sql(
         table, m2m=m2m, countersign_columns=countersign_columns, pk=pk, noun=noun
     )
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(create, params=None)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(drop, params=None)
+
+    return migrations.RunPython(forwards, backwards)
+
+
+def signed_part_guard_sql(
+    table: str,
+    *,
+    parent: Sequence[tuple[str, str]],
+    writable_columns: Sequence[str] = (),
+    pk: str = "id",
+    noun: str = "part of a signed record",
+) -> tuple[str, str]:
+    """The SQL (create, drop) of the trigger ``signed_part_guard`` installs: see there."""
+    table, pk = _identifier(table), _identifier(pk)
+    if not parent:
+        raise ValueError("parent names at least one (table, column) step")
+    if not re.fullmatch(r"[a-z ]+", noun):
+        raise ValueError(f"not a plain noun: {noun!r}")
+
+    def signed_parent(row: str) -> str:
+        # The chain of steps from this row to the signed record: p0 is reached by row.<column of step 0>, ...
+        (first, first_column), *rest = [(_identifier(t), _identifier(c)) for t, c in parent]
+        sql = f"SELECT 1 FROM {first} p0"  # noqa: S608 (identifiers pass _identifier())
+        for i, (step, column) in enumerate(rest, start=1):
+            sql += f" JOIN {step} p{i} ON p{i}.id = p{i - 1}.{column}"
+        return f"EXISTS ({sql} WHERE p0.id = {row}.{first_column} AND p{len(rest)}.signed_at IS NOT NULL)"
+
+    minus = "".join(f" - '{_identifier(c)}'" for c in writable_columns)
+    create = f"""
+CREATE OR REPLACE FUNCTION {table}_signed_guard() RETURNS trigger AS $$
+BEGIN
+    IF NOT {signed_parent("OLD")} THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION '{table} %: a {noun} cannot be deleted once signed', OLD.{pk};
+    END IF;
+    IF (to_jsonb(NEW){minus}) IS DISTINCT FROM (to_jsonb(OLD){minus}) THEN
+        RAISE EXCEPTION '{table} %: a {noun} cannot be changed once signed', OLD.{pk};
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS {table}_signed_guard ON {table};
+CREATE TRIGGER {table}_signed_guard BEFORE UPDATE OR DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {table}_signed_guard();
+"""  # noqa: S608 (identifiers pass _identifier(); nothing here comes from a request)
+    drop = f"""
+DROP TRIGGER IF EXISTS {table}_signed_guard ON {table};
+DROP FUNCTION IF EXISTS {table}_signed_guard();
+"""
+    return create, drop
+
+
+def signed_part_guard(
+    table: str,
+    *,
+    parent: Sequence[tuple[str, str]],
+    writable_columns: Sequence[str] = (),
+    pk: str = "id",
+    noun: str = "part of a signed record",
+) -> migrations.RunPython:
+    """A migration operation that locks the rows of ``table`` whose signed record is signed (PostgreSQL only).
+
+    ``parent`` is the chain of ``(table, column)`` steps from a row to its signed record, each column on the
+    previous row: ``[("drills_drill", "drill_id")]`` for a report, ``[("drills_afteractionreport",
+    "after_action_id"), ("drills_drill", "drill_id")]`` for its items. Once that record is signed: no DELETE
+    and no UPDATE except of ``writable_columns``. INSERT stays open (``SignedPart``). The trigger and its
+    function are named ``<table>_signed_guard``.
+    """
+    create, drop = signed_part_guard_sql(table, parent=parent, writable_columns=writable_columns, pk=pk, noun=noun)
 
     def forwards(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":

@@ -94,3 +94,21 @@ def test_a_live_worker_renders_the_drill_log_pdf(live_worker, world, school_a_ad
     finally:
         if document.file:
             document.file.delete(save=False)
+
+
+@pytest.mark.django_db
+def test_the_drill_log_pdf_shows_a_signed_log_by_the_names_it_had_when_signed(world, school_a_admin):
+    from django.template.loader import render_to_string
+
+    from drills.documents import drill_section_context
+    from drills.models import DrillKind
+
+    signed = held(world.school_a, dt.date(2026, 9, 10), code="lockdown")
+    signed.sign_off(by=school_a_admin)
+    unsigned = held(world.school_a, dt.date(2026, 9, 11), code="lockdown")
+    DrillKind.objects.filter(pk=signed.kind_id).update(name="Renamed lockdown")
+    context = drill_section_context(world.school_a, world.year, dt.date(2026, 9, 30))
+    html = render_to_string("drills/documents/_drill_section.html", context)
+    assert html.count("<td>Lockdown</td>") == 1 and html.count("<td>Renamed lockdown</td>") == 1
+    entries = {d.pk: d.kind_name for d in context["drills"]}
+    assert entries == {signed.pk: "Lockdown", unsigned.pk: "Renamed lockdown"}

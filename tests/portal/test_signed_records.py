@@ -15,7 +15,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.test.utils import isolate_apps
 
 from drills.forms import DrillCorrectionForm
-from drills.models import Drill, DrillLocked
+from drills.models import AfterActionReport, Drill, DrillLocked, ImprovementItem
 from portal import signed
 from portal.scope import ScopedQuerySet
 from portal.signed import (
@@ -29,7 +29,7 @@ from portal.signed import (
     signed_record_guard_sql,
 )
 from schools.models import AuditEvent
-from tests.drills.factories import AfterActionFactory, held, planned
+from tests.drills.factories import AfterActionFactory, ImprovementItemFactory, held, planned
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +331,190 @@ def test_the_drills_migration_installed_the_guard_under_its_old_names():
         cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE %s ORDER BY tgname", ["drills_drill%"])
         names = [row[0] for row in cursor.fetchall()]
     assert names == ["drills_drill_buildings_signed_guard", "drills_drill_signed_guard"]
+
+
+# --- What a signature covers (issue 9) ----------------------------------------------------------
+
+
+def _countersigned(world, admin, sro):
+    drill = _signed(world, admin)
+    drill.countersign(by=sro, note="Seen.")
+    return drill
+
+
+def test_a_countersignature_once_made_cannot_be_changed_by_the_model_or_the_queryset(
+        world, school_a_admin, sro_two_schools):
+    drill = _countersigned(world, school_a_admin, sro_two_schools)
+    fresh = Drill.objects.get(pk=drill.pk)
+    fresh.countersign_note = "Rewritten."
+    with pytest.raises(RecordLocked):
+        fresh.save(update_fields=["countersign_note"])
+    with pytest.raises(RecordLocked):
+        Drill.objects.filter(pk=drill.pk).update(countersign_note="Rewritten.")
+    with pytest.raises(RecordLocked):
+        Drill.objects.filter(pk=drill.pk).update(countersigned_at=None, countersigned_by=None)
+    assert Drill.objects.get(pk=drill.pk).countersign_note == "Seen."
+
+
+def test_a_signed_logs_after_action_report_is_locked_by_the_model_and_the_queryset(world, school_a_admin):
+    drill = held(world.school_a, dt.date(2026, 9, 10))
+    report = AfterActionFactory(drill=drill)
+    report.went_well = "Editable before signing."
+    report.save()
+    drill.sign_off(by=school_a_admin)
+    report = AfterActionReport.objects.get(pk=report.pk)
+    assert report.is_locked
+    report.what_happened = "Rewritten after signing."
+    with pytest.raises(RecordLocked, match="its after-action report is locked"):
+        report.save()
+    with pytest.raises(RecordLocked):
+        report.save(update_fields=["what_happened"])
+    with pytest.raises(RecordLocked):
+        AfterActionReport.objects.filter(pk=report.pk).update(what_happened="Rewritten.")
+    with pytest.raises(RecordLocked, match="cannot be deleted"):
+        AfterActionReport.objects.get(pk=report.pk).delete()
+    with pytest.raises(RecordLocked):
+        AfterActionReport.objects.filter(pk=report.pk).delete()
+    assert AfterActionReport.objects.get(pk=report.pk).what_happened == "Everyone was out in four minutes."
+
+
+def test_improvement_items_stay_workable_but_what_was_agreed_is_locked(world, school_a_admin, school_a_staff):
+    drill = held(world.school_a, dt.date(2026, 9, 10))
+    item = ImprovementItemFactory(after_action=AfterActionFactory(drill=drill), owner=school_a_staff)
+    drill.sign_off(by=school_a_admin)
+    item = ImprovementItem.objects.get(pk=item.pk)
+    # Workable: marked done with evidence, by the model and by a full save that changes only those.
+    item.mark_done(by=school_a_staff, note="Alarm replaced.")
+    item.evidence_note = "Work order 42."
+    item.save()
+    ImprovementItem.objects.filter(pk=item.pk).update(evidence_note="Work order 43.")
+    # Agreed: title, owner, due date (and the report it belongs to) stay as written; no deletion.
+    for field, value in (("title", "Something else"), ("owner", school_a_admin), ("due_on", dt.date(2027, 1, 1))):
+        stale = ImprovementItem.objects.get(pk=item.pk)
+        setattr(stale, field, value)
+        with pytest.raises(RecordLocked, match="stay as agreed"):
+            stale.save()
+    with pytest.raises(RecordLocked):
+        ImprovementItem.objects.filter(pk=item.pk).update(due_on=dt.date(2027, 1, 1))
+    with pytest.raises(RecordLocked):
+        ImprovementItem.objects.get(pk=item.pk).delete()
+    with pytest.raises(RecordLocked):
+        ImprovementItem.objects.filter(pk=item.pk).delete()
+    item.refresh_from_db()
+    assert (item.title, item.owner, item.is_done, item.evidence_note) == (
+        "Fix the east stairwell alarm", school_a_staff, True, "Work order 43.")
+    # Follow-up work found later may still be added to a signed log's report.
+    ImprovementItemFactory(after_action=item.after_action, owner=school_a_staff)
+
+
+def test_sign_off_stores_the_names_as_signed_and_the_log_keeps_showing_them(
+        client, world, school_a_admin):
+    building = world.school_a.buildings.get()
+    drill = held(world.school_a, dt.date(2026, 9, 10), observing_agency=world.agency)
+    drill.buildings.set([building])
+    drill.sign_off(by=school_a_admin)
+    snapshot = Drill.objects.get(pk=drill.pk).signed_snapshot
+    assert snapshot == {"school": "School A", "kind": "Fire evacuation", "buildings": [building.name],
+                        "observing_agency": "Ann Arbor Police Department"}
+    old_building = building.name
+    type(building).objects.filter(pk=building.pk).update(name="Renamed hall")
+    type(world.school_a).objects.filter(pk=world.school_a.pk).update(name="Renamed School")
+    type(world.agency).objects.filter(pk=world.agency.pk).update(name="Renamed Police")
+    drill = Drill.objects.get(pk=drill.pk)
+    assert (drill.school_name, drill.building_names, drill.observing_agency_name) == (
+        "School A", [old_building], "Ann Arbor Police Department")
+    client.force_login(school_a_admin)
+    body = client.get(f"/drills/drills/{drill.pk}/").content.decode()
+    assert "Fire evacuation · School A</h1>" in body and old_building in body
+    assert "Ann Arbor Police Department" in body
+    assert "Renamed hall" not in body and "Renamed Police" not in body
+    # An unsigned log shows today's names.
+    unsigned = held(world.school_a, dt.date(2026, 9, 11))
+    assert unsigned.signed_snapshot == {} and Drill.objects.get(pk=unsigned.pk).school_name == "Renamed School"
+
+
+def test_a_building_a_signed_log_names_is_not_deleted_and_the_page_says_why(client, world, school_a_admin,
+                                                                             district_admin):
+    building = world.school_a.buildings.get()
+    drill = held(world.school_a, dt.date(2026, 9, 10))
+    drill.buildings.set([building])
+    drill.sign_off(by=school_a_admin)
+    client.force_login(district_admin)
+    url = f"/district/buildings/{building.pk}/delete/"
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 409
+        assert "is named by a signed drill log and cannot be deleted" in response.content.decode()
+    assert type(building).objects.filter(pk=building.pk).exists()
+    assert list(Drill.objects.get(pk=drill.pk).buildings.all()) == [building]
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DENIED_FORBIDDEN, object_id=str(building.pk),
+                                     note="delete referenced").exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DELETE, object_id=str(building.pk)).exists()
+
+
+def test_a_building_only_unsigned_logs_name_is_deleted(client, world, district_admin):
+    building = type(world.school_a.buildings.get()).objects.create(school=world.school_a, name="Annex")
+    drill = held(world.school_a, dt.date(2026, 9, 10))
+    drill.buildings.set([building])
+    client.force_login(district_admin)
+    response = client.post(f"/district/buildings/{building.pk}/delete/")
+    assert response.status_code == 302
+    assert not type(building).objects.filter(pk=building.pk).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DELETE, object_id=str(building.pk)).exists()
+
+
+@pytest.mark.postgres
+def test_the_guard_refuses_changing_a_countersignature_in_sql(world, school_a_admin, sro_two_schools):
+    drill = _countersigned(world, school_a_admin, sro_two_schools)
+    assert "a countersigned drill log cannot be changed" in _refused(
+        f"UPDATE drills_drill SET countersign_note = 'raw' WHERE id = {drill.pk}")
+    _refused(f"UPDATE drills_drill SET countersigned_at = NULL, countersigned_by_id = NULL WHERE id = {drill.pk}")
+    # Before the countersignature, the countersign columns are the one write on a signed row.
+    other = _signed(world, school_a_admin)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE drills_drill SET countersign_note = 'ok' WHERE id = %s", [other.pk])
+
+
+@pytest.mark.postgres
+def test_the_guard_locks_a_signed_logs_report_and_items_in_sql(world, school_a_admin, school_a_staff):
+    drill = held(world.school_a, dt.date(2026, 9, 10))
+    report = AfterActionFactory(drill=drill)
+    item = ImprovementItemFactory(after_action=report, owner=school_a_staff)
+    with connection.cursor() as cursor:  # unsigned: free
+        cursor.execute("UPDATE drills_afteractionreport SET went_well = 'ok' WHERE id = %s", [report.pk])
+        cursor.execute("UPDATE drills_improvementitem SET title = 'Fix it' WHERE id = %s", [item.pk])
+    drill.sign_off(by=school_a_admin)
+    assert "a drill log report cannot be changed once signed" in _refused(
+        f"UPDATE drills_afteractionreport SET what_happened = 'raw' WHERE id = {report.pk}")
+    assert "cannot be deleted once signed" in _refused(
+        f"DELETE FROM drills_afteractionreport WHERE id = {report.pk}")
+    assert "improvement item cannot be changed once signed" in _refused(
+        f"UPDATE drills_improvementitem SET title = 'raw' WHERE id = {item.pk}")
+    _refused(f"UPDATE drills_improvementitem SET owner_id = {school_a_admin.pk} WHERE id = {item.pk}")
+    _refused(f"UPDATE drills_improvementitem SET due_on = '2030-01-01' WHERE id = {item.pk}")
+    _refused(f"DELETE FROM drills_improvementitem WHERE id = {item.pk}")
+    with connection.cursor() as cursor:  # still workable
+        cursor.execute("UPDATE drills_improvementitem SET done_at = now(), done_by_id = %s, evidence_note = 'done' "
+                       "WHERE id = %s", [school_a_staff.pk, item.pk])
+    item.refresh_from_db()
+    assert item.is_done and item.title == "Fix it"
+
+
+@pytest.mark.postgres
+def test_deleting_a_building_of_a_signed_log_in_sql_is_refused(world, school_a_admin):
+    building = world.school_a.buildings.get()
+    drill = held(world.school_a, dt.date(2026, 9, 10))
+    drill.buildings.set([building])
+    drill.sign_off(by=school_a_admin)
+    _refused(f"DELETE FROM drills_drill_buildings WHERE drill_id = {drill.pk}")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        type(building).objects.filter(pk=building.pk).delete()
+    assert list(drill.buildings.all()) == [building]
+
+
+@pytest.mark.postgres
+def test_the_drills_migrations_installed_the_report_and_item_guards():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE %s ORDER BY tgname",
+                       ["drills_%_signed_guard"])
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"drills_afteractionreport_signed_guard", "drills_improvementitem_signed_guard"} <= names
