@@ -1,6 +1,8 @@
 """docker-compose.yml cannot be started here (no Docker engine), so this reads it and checks what would
 break at `docker compose up`: each service's command names a real module, app or class, beat runs once,
-web and worker share the media volume, and every variable handed to the portal is one the settings read."""
+web and worker share the media volume, every variable handed to the portal is one the settings read, and
+the database roles are split (README.md "Database roles"): migrate as the owner role, the others as the app
+role, both made by scripts/db_roles.sql."""
 
 import importlib
 import re
@@ -148,7 +150,8 @@ def test_env_example_names_every_required_variable_and_nothing_unused():
 def test_the_environment_compose_builds_from_env_example_starts_production_settings():
     """What an operator gets after filling in .env.example loads the production settings without refusal."""
     variables = {**env_example(), "SECRET_KEY": "s" * 30 + "-filled-in-by-the-operator-" + "t" * 30,
-                 "POSTGRES_PASSWORD": "0123456789abcdef"}
+                 "POSTGRES_PASSWORD": "0123456789abcdef", "PORTAL_DB_OWNER_PASSWORD": "1123456789abcdef",
+                 "PORTAL_DB_APP_PASSWORD": "2123456789abcdef"}
     environment = {name: interpolate(value, variables)
                    for name, value in SERVICES["web"]["environment"].items()}
 
@@ -166,3 +169,72 @@ def test_the_environment_compose_builds_from_env_example_starts_production_setti
 def test_the_filled_in_env_file_stays_out_of_git_and_the_image():
     assert ".env" in (REPO / ".gitignore").read_text().split()
     assert ".env" in (REPO / ".dockerignore").read_text().split()
+
+
+# --- Database roles (README.md "Database roles", scripts/db_roles.sql) -----------------------------------
+
+ROLES_SCRIPT = REPO / "scripts" / "db_roles.sql"
+
+
+def script_default(variable):
+    """The role name scripts/db_roles.sql uses when psql is given none (``\\set owner_role portal_owner``)."""
+    match = re.search(rf"^\\set {variable} (\S+)$", ROLES_SCRIPT.read_text(), re.MULTILINE)
+    assert match, f"{variable} has no default in {ROLES_SCRIPT}"
+    return match.group(1)
+
+
+DATABASE_URL = re.compile(r"^postgres://([^:@]+):\$\{([A-Z_][A-Z0-9_]*):\?[^}]*\}@db:5432/(\w+)$")
+
+
+def database_user(name):
+    """The user and the password variable of a portal service's DATABASE_URL."""
+    match = DATABASE_URL.match(SERVICES[name]["environment"]["DATABASE_URL"])
+    assert match, f"{name}: unexpected DATABASE_URL {SERVICES[name]['environment']['DATABASE_URL']}"
+    return match.group(1), match.group(2)
+
+
+def test_migrate_connects_as_the_owner_role_and_the_long_running_services_as_the_app_role():
+    owner, app = script_default("owner_role"), script_default("app_role")
+    assert owner != app
+    assert database_user("migrate") == (owner, "PORTAL_DB_OWNER_PASSWORD")
+    for name in ("web", "worker", "beat"):
+        assert database_user(name) == (app, "PORTAL_DB_APP_PASSWORD"), name
+    # No portal service is the superuser, and each connects to the database the db service creates.
+    superuser = SERVICES["db"]["environment"]["POSTGRES_USER"]
+    assert superuser not in {owner, app}
+    for name in PORTAL_SERVICES:
+        url = SERVICES[name]["environment"]["DATABASE_URL"]
+        assert url.endswith("@db:5432/" + SERVICES["db"]["environment"]["POSTGRES_DB"]), name
+        assert "POSTGRES_PASSWORD" not in url, name
+
+
+def test_the_db_service_creates_the_roles_with_the_script_on_first_start():
+    db = SERVICES["db"]
+    mounts = dict(volume.rsplit(":", 1)[0].split(":", 1) for volume in db["volumes"] if volume.startswith("./"))
+    (source, target), = mounts.items()
+    assert (REPO / source).resolve() == ROLES_SCRIPT
+    assert target.startswith("/docker-entrypoint-initdb.d/") and target.endswith(".sql")
+    # The script reads the passwords from the environment when psql is given none.
+    for variable in ("PORTAL_DB_OWNER_PASSWORD", "PORTAL_DB_APP_PASSWORD"):
+        assert variable in ROLES_SCRIPT.read_text()
+        assert db["environment"][variable] == f"${{{variable}:?set {variable} in .env (see .env.example)}}"
+    # Healthy only when the real server listens on TCP (after the init scripts), not during the init phase.
+    assert "-h 127.0.0.1" in db["healthcheck"]["test"][1]
+
+
+def test_the_grants_are_applied_again_after_every_migrate_and_before_the_portal_starts():
+    grants = SERVICES["db-grants"]
+    command = grants["command"]
+    mounts = dict(volume.rsplit(":", 1)[0].split(":", 1) for volume in grants["volumes"])
+    assert command[0] == "psql" and option(command, "-U") == SERVICES["db"]["environment"]["POSTGRES_USER"]
+    assert option(command, "-d") == SERVICES["db"]["environment"]["POSTGRES_DB"]
+    assert (REPO / {target: source for source, target in mounts.items()}[option(command, "-f")]).resolve() \
+        == ROLES_SCRIPT
+    assert "ON_ERROR_STOP=1" in command
+    assert grants["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert grants["restart"] == "no"
+    assert set(grants["environment"]) == {"PGPASSWORD", "PORTAL_DB_OWNER_PASSWORD", "PORTAL_DB_APP_PASSWORD"}
+    assert "POSTGRES_PASSWORD" in grants["environment"]["PGPASSWORD"]
+    for name in ("web", "worker", "beat"):
+        assert SERVICES[name]["depends_on"]["db-grants"]["condition"] == "service_completed_successfully"
+    assert "db-grants" not in SERVICES["migrate"]["depends_on"]
