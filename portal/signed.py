@@ -58,7 +58,8 @@ from django.contrib.auth.decorators import login_required
 from django.core import checks
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, migrations, models, transaction
-from django.db.models import Q
+from django.db.models import Q, signals
+from django.db.models.fields.related import lazy_related_operation
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -297,6 +298,64 @@ class SignedRecord(models.Model):
         draft.corrects_id = self.pk
         self._meta.get_field("corrects").set_cached_value(draft, self)
         return draft
+
+
+# --------------------------------------------------------------------------------------------
+# Many-to-many rows of a signed record (its buildings): refused on deletion in the model layer too
+# --------------------------------------------------------------------------------------------
+
+
+def _refuse_changing_a_signed_records_links(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """``m2m_changed`` of a signed model's many-to-many rows: no add, remove or clear once it is signed."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    record_model, field = _M2M_GUARDED[sender]
+    if not reverse:
+        records = record_model._default_manager.filter(pk=instance.pk)
+    elif pk_set is not None:
+        records = record_model._default_manager.filter(pk__in=pk_set)
+    else:
+        records = record_model._default_manager.filter(**{field.name: instance})
+    if records.filter(signed_at__isnull=False).exists():
+        raise RecordLocked(str(record_model.signed_messages.locked))
+
+
+def _refuse_deleting_a_named_row(sender, instance, **kwargs):
+    """``pre_delete`` of a row a signed record names through a many-to-many (a building of a drill log):
+    the database would drop the link silently (SQLite) or refuse with an error (the PostgreSQL trigger)."""
+    for record_model, field in _NAMED_BY.get(sender, ()):
+        problems = record_model.references_problems(field, instance)
+        if problems:
+            raise RecordLocked(problems[0])
+
+
+_M2M_GUARDED: dict[type, tuple[type, models.ManyToManyField]] = {}
+_NAMED_BY: dict[type, list[tuple[type, models.ManyToManyField]]] = {}
+
+
+def _guard_many_to_many(sender, **kwargs):
+    """``class_prepared``: guard the auto-created many-to-many rows of a signed model, and the rows they
+    name, in the model layer too. Receivers are connected per model (others keep their fast deletes);
+    Django sends no ``pre_delete`` for auto-created rows, hence the guard on the named model."""
+    if not issubclass(sender, SignedRecord) or sender._meta.abstract:
+        return
+    for field in sender._meta.local_many_to_many:
+        through = field.remote_field.through
+        if isinstance(through, str) or not through._meta.auto_created:
+            continue  # an explicit through model is the app's own: it guards itself
+        _M2M_GUARDED[through] = (sender, field)
+        signals.m2m_changed.connect(_refuse_changing_a_signed_records_links, sender=through, weak=False,
+                                    dispatch_uid=f"signed-m2m-{through._meta.label_lower}")
+
+        def named(record_model, target, field=field):
+            _NAMED_BY.setdefault(target, []).append((record_model, field))
+            signals.pre_delete.connect(_refuse_deleting_a_named_row, sender=target, weak=False,
+                                       dispatch_uid=f"signed-named-{target._meta.label_lower}")
+
+        lazy_related_operation(named, sender, field.remote_field.model)
+
+
+signals.class_prepared.connect(_guard_many_to_many, weak=False, dispatch_uid="portal.signed.m2m")
 
 
 # --------------------------------------------------------------------------------------------

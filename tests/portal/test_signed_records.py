@@ -505,9 +505,8 @@ def test_deleting_a_building_of_a_signed_log_in_sql_is_refused(world, school_a_a
     drill = held(world.school_a, dt.date(2026, 9, 10))
     drill.buildings.set([building])
     drill.sign_off(by=school_a_admin)
-    _refused(f"DELETE FROM drills_drill_buildings WHERE drill_id = {drill.pk}")
-    with pytest.raises(DatabaseError), transaction.atomic():
-        type(building).objects.filter(pk=building.pk).delete()
+    assert "the buildings of a signed drill log cannot be changed" in _refused(
+        f"DELETE FROM drills_drill_buildings WHERE building_id = {building.pk}")
     assert list(drill.buildings.all()) == [building]
 
 
@@ -518,3 +517,23 @@ def test_the_drills_migrations_installed_the_report_and_item_guards():
                        ["drills_%_signed_guard"])
         names = {row[0] for row in cursor.fetchall()}
     assert {"drills_afteractionreport_signed_guard", "drills_improvementitem_signed_guard"} <= names
+
+
+def test_the_orm_refuses_dropping_a_signed_logs_building_link_on_every_database(world, school_a_admin):
+    building = world.school_a.buildings.get()
+    drill = held(world.school_a, dt.date(2026, 9, 10))
+    drill.buildings.set([building])
+    drill.sign_off(by=school_a_admin)
+    with pytest.raises(RecordLocked), transaction.atomic():
+        type(building).objects.get(pk=building.pk).delete()  # SQLite used to drop the link silently
+    with pytest.raises(RecordLocked), transaction.atomic():
+        drill.buildings.remove(building)
+    with pytest.raises(RecordLocked), transaction.atomic():
+        drill.buildings.clear()
+    assert list(Drill.objects.get(pk=drill.pk).buildings.all()) == [building]
+    # An unsigned log's links (and the unsigned log) still go.
+    other = held(world.school_a, dt.date(2026, 9, 11))
+    other.buildings.set([building])
+    other.buildings.clear()
+    other.buildings.set([building])
+    Drill.objects.get(pk=other.pk).delete()
