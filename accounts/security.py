@@ -148,7 +148,7 @@ class SecurityHeadersMiddleware:
         features = {**DEFAULT_PERMISSIONS, **getattr(response, "portal_permissions", {})}
         response["Permissions-Policy"] = ", ".join(f"{name}={value}" for name, value in features.items())
         user = getattr(request, "user", None)  # absent on static files (whitenoise answers before auth)
-        if user is not None and user.is_authenticated:
+        if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
             # A signed-in page may hold records: no browser or proxy keeps a copy (back button on a shared PC).
             add_never_cache_headers(response)
         return response
