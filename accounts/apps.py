@@ -19,7 +19,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and sign-in")
 
     def ready(self):
-        from accounts import security
+        from accounts import checks, security  # noqa: F401  (checks registers the deployment checks)
 
         security.connect_signals()
         # An invited person chooses their password before they ever sign in (views_people.InviteAcceptView).

@@ -155,6 +155,8 @@ MIDDLEWARE = [
     # Content Security Policy with a per-request nonce, Permissions-Policy (accounts/security.py).
     "accounts.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 400 for a NUL or control character in the path, a parameter name or value, before any database work.
+    "portal.middleware.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -324,8 +326,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # CSP violation reports accepted per client and minute (the endpoint takes no login and logs each one).
 CSP_REPORTS_PER_MINUTE = env_int("CSP_REPORTS_PER_MINUTE", 20)
 # Reverse proxies in front of the app that append to X-Forwarded-For: the client address for the
-# lockout is read that many entries from the right. 0 = use REMOTE_ADDR (no proxy).
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if IS_PRODUCTION else 0)
+# lockout is read that many entries from the right. 0 (the default) = REMOTE_ADDR: X-Forwarded-For is
+# believed only when the operator says how many proxies write it (`check --deploy` warns, accounts/checks.py).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -17,6 +17,8 @@ PRODUCTION = {
     "REDIS_URL": "redis://redis.invalid:6379/0",
     "EMAIL_URL": "smtp+tls://portal:secret@smtp.invalid:587",
     "PORTAL_BASE_URL": "https://portal.example.org",
+    # Behind one reverse proxy, as the README's compose file is.
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -40,3 +42,12 @@ def test_check_deploy_fails_when_a_deployment_setting_is_weakened():
 
     assert result.returncode != 0
     assert "security.W004" in result.stdout + result.stderr
+
+
+def test_check_deploy_warns_when_behind_a_proxy_the_client_address_is_the_proxys():
+    """The lockout's client address: production trusts the proxy's scheme header, so it must be told how many
+    proxies write X-Forwarded-For (the default, 0, believes no such header)."""
+    result = run_check({**PRODUCTION, "TRUSTED_PROXY_COUNT": "0"})
+
+    assert result.returncode != 0
+    assert "accounts.W001" in result.stdout + result.stderr

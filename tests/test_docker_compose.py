@@ -238,3 +238,9 @@ def test_the_grants_are_applied_again_after_every_migrate_and_before_the_portal_
     for name in ("web", "worker", "beat"):
         assert SERVICES[name]["depends_on"]["db-grants"]["condition"] == "service_completed_successfully"
     assert "db-grants" not in SERVICES["migrate"]["depends_on"]
+
+
+def test_the_portal_services_believe_the_one_reverse_proxy_in_front_of_them():
+    """The README puts one TLS proxy in front of port 8000: the lockout reads the client address it appends."""
+    for name in ("web", "worker", "beat"):
+        assert SERVICES[name]["environment"]["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}"
