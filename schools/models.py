@@ -332,8 +332,19 @@ class SchoolYear(models.Model):
     def __str__(self):
         return self.name
 
+    # Years a school year's dates may fall in (portal.forms keeps every date input to the same range):
+    # date arithmetic on a year ending near 9999-12-31 overflows on every page of the district.
+    MIN_YEAR, MAX_YEAR = 1900, 2200
+
     def clean(self):
         errors = {}
+        for name in ("starts_on", "ends_on", "first_instructional_day", "last_instructional_day"):
+            value = getattr(self, name)
+            if value is not None and not (self.MIN_YEAR <= value.year <= self.MAX_YEAR):
+                errors[name] = _("Enter a date between the years %(min)s and %(max)s.") % {
+                    "min": self.MIN_YEAR, "max": self.MAX_YEAR}
+        if errors:
+            raise ValidationError(errors)
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
             errors["ends_on"] = _("The year must end after it starts.")
         if self.first_instructional_day and self.starts_on and self.first_instructional_day < self.starts_on:
@@ -590,6 +601,14 @@ class Membership(models.Model):
             district_id = self.district_id or (self.school.district_id if self.school_id else None)
             if self.agency.district_id != district_id:
                 errors["agency"] = _("The agency belongs to another district.")
+        if self._state.adding and not self.pending and self.user_id and not errors:
+            # A first role in a district is the person's to accept (a pending offer, accounts/people.py):
+            # it is given directly only to someone who holds or held an accepted role in the district.
+            district_id = self.district_id or (self.school.district_id if self.school_id else None)
+            here = Q(district_id=district_id) | Q(school__district_id=district_id)
+            if not Membership.objects.filter(here, user_id=self.user_id, pending=False).exists():
+                errors["user"] = _("This person has no role in this district yet. Invite them from the people "
+                                   "pages: they accept their first role here themselves.")
         if errors:
             raise ValidationError(errors)
 

@@ -243,3 +243,15 @@ def test_the_invite_form_says_the_same_for_a_new_email_and_one_of_another_distri
         messages = [str(m).replace(email, "X") for m in response.wsgi_request._messages]
         answers.append((response.status_code, response.url, messages))
     assert answers[0] == answers[1]
+
+
+def test_a_role_offered_cannot_be_bypassed_with_the_membership_form(admin_client, world, outsider,
+                                                                   district_admin):
+    people.role_offer(user=outsider, by=district_admin, district=world.district,
+                      role=Membership.Role.SCHOOL_STAFF, school=world.school_a)
+    response = admin_client.post(reverse("schools:membership-create"), {
+        "user": outsider.pk, "role": Membership.Role.COUNSELOR, "district": "", "school": world.school_a.pk,
+        "agency": "", "starts_on": world.district.local_today().isoformat(), "ends_on": ""})
+    assert response.status_code == 400
+    assert "accept their first role" in str(response.context["form"].errors["user"])
+    assert not Membership.objects.filter(user=outsider, pending=False, school=world.school_a).exists()
