@@ -263,9 +263,13 @@ def staff_csv_decode(data: bytes) -> str:
     """The text of an uploaded CSV: UTF-8 (with or without Excel's BOM), else Windows-1252 (Excel's "CSV")."""
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if "\x00" in text:  # PostgreSQL stores no NUL; a UTF-16 file is full of them
+            raise ValueError(_("Line %(line)s of the file holds a NUL character. Save it from your spreadsheet as "
+                               "“CSV UTF-8”.") % {"line": text.count("\n", 0, text.index("\x00")) + 1})
+        return text
     raise ValueError(_("The file is not readable text. Save it from your spreadsheet as “CSV UTF-8”."))
 
 
