@@ -3,12 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _l
 
-from portal.forms import DateInput
+from portal.forms import DateInput, limit_date_fields
 from schools.models import AuditEvent
 
 
 class PortalFilterSet(django_filters.FilterSet):
-    """FilterSet whose choice filters are narrowed to the person's scope."""
+    """FilterSet whose choice filters are narrowed to the person's scope and whose dates keep to years
+    1900..2200 (an out-of-range date is shown as the field's error and does not filter)."""
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
@@ -18,6 +19,14 @@ class PortalFilterSet(django_filters.FilterSet):
             qs = getattr(f, "queryset", None)
             if qs is not None and hasattr(qs, "for_user"):
                 f.queryset = f.extra["queryset"] = qs.for_user(request.user, "view")
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_portal_dates_limited", False):
+            limit_date_fields(form.fields)
+            form._portal_dates_limited = True
+        return form
 
 
 class AuditFilter(PortalFilterSet):
