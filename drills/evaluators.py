@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from compliance.registry import Result, Status
 from portal.dates import local_day_bounds
+from portal.forms import dates_in_range
 from schools.models import CalendarDay, School, Term, instructional_days_by_school
 
 from .models import Drill, DrillRequirement
@@ -256,6 +257,11 @@ def days_by_school(school_year, school_ids) -> dict[int, tuple]:
 NO_SCHOOL = 0  # no school has this id: its instructional days are the district's
 
 
+def year_in_range(school_year) -> bool:
+    return dates_in_range(school_year.starts_on, school_year.ends_on, school_year.first_instructional_day,
+                          school_year.last_instructional_day)
+
+
 def compliance_calendars(schools, school_year, as_of: dt.date) -> dict[int, SchoolCalendar]:
     """Every school's calendar for the year, in a fixed number of queries (seven) whatever their number."""
     schools = list(schools)
@@ -268,9 +274,14 @@ def compliance_calendars(schools, school_year, as_of: dt.date) -> dict[int, Scho
         (t.name, t.starts_on, t.ends_on) for t in Term.objects.filter(school_year=school_year).order_by("starts_on")
     )
     school_ids = [s.pk for s in schools]
-    days_of = days_by_school(school_year, school_ids)
     all_kinds = sorted({k for ks in kinds_of.values() for k in ks})
-    held, planned = drill_dates(school_ids, all_kinds, school_year, district.tz, as_of)
+    if year_in_range(school_year):
+        days_of = days_by_school(school_year, school_ids)
+        held, planned = drill_dates(school_ids, all_kinds, school_year, district.tz, as_of)
+    else:
+        # A year near the calendar's limits (a row from before SchoolYear's check): its date arithmetic would
+        # overflow; no days, no drills, and windows_for() gives no window (the rules show "not applicable").
+        days_of, held, planned = {sid: () for sid in school_ids}, {}, {}
 
     # Windows depend on the rule and the calendar only: built once per distinct calendar (most schools
     # share the district's), keyed by the identity of its days tuple.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from portal.crud import ScopedModelForm
-from portal.forms import DateInput, local_datetime_field
+from portal.forms import DateInput, limit_date_fields, local_datetime_field
 from schools.models import Membership, School, User
 
 from .models import AfterActionReport, Drill, DrillKind, DrillRequirement, ImprovementItem
@@ -158,6 +158,7 @@ class ImprovementItemForm(forms.ModelForm):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_date_fields(self.fields)  # a due date in year 9999 overflows the reminders' date arithmetic
         self.school = school
         self.fields["owner"].queryset = people_at_school(school)
         self.fields["owner"].help_text = _("Someone with a role at %(school)s or in the district.") % {

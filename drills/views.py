@@ -400,7 +400,7 @@ def drill_export(request: HttpRequest, school_id: int) -> HttpResponse:
     if not _drill_schools(request, "export").filter(pk=school.pk).exists():
         refuse(request, school, "drills export", _("Your role does not allow this."))
     years, year = pick_school_year(request, district_ids=[school.district_id])
-    if year is None:
+    if year is None or not evaluators.year_in_range(year):  # (a year ending near 9999 has no log to export)
         raise Http404(_("No school year to export."))
     drills = services.year_log(school, year)
     audit.record(

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from portal.forms import dates_in_range
+
 from .models import DrillRequirement
 
 W = DrillRequirement.Window
@@ -188,5 +190,10 @@ def windows_for(requirement, cal: YearCalendar) -> tuple[list[Window], list[Wind
     """(every window of the rule in this year, those judged by this version: the ones opening while it is in
     effect). A window is judged by the version in effect on the day it opens, so a change never rewrites a
     window already open, nor a past year."""
-    windows = BUILDERS[requirement.window](requirement, cal)
+    if not dates_in_range(cal.starts_on, cal.ends_on, cal.first_day, cal.last_day):
+        return [], []  # a year near the calendar's limits (a row from before SchoolYear's check): no window
+    try:
+        windows = BUILDERS[requirement.window](requirement, cal)
+    except (OverflowError, ValueError):  # date arithmetic past year 9999
+        return [], []
     return windows, [w for w in windows if requirement.in_effect_on(w.start)]
