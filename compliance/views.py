@@ -16,6 +16,7 @@ from portal import scope
 from portal.crud import get_scoped_or_404, require_action, require_any
 from portal.csv_export import csv_response
 from portal.dates import as_of_for
+from portal.forms import parse_id
 from portal.uploads import serve_file
 from schools.models import School, SchoolYear
 from schools.views import PortalFilterSet
@@ -76,7 +77,8 @@ def school_status(request: HttpRequest, pk: int) -> HttpResponse:
     current = SchoolYear.current_for(district)
     school_year = current
     if request.GET.get("year"):
-        school_year = years.filter(pk=request.GET["year"]).first() if request.GET["year"].isdigit() else None
+        wanted = parse_id(request.GET["year"])
+        school_year = years.filter(pk=wanted).first() if wanted else None
         if school_year is None:
             raise Http404(_("No such school year."))
     as_of = as_of_for(school_year, district)

@@ -332,8 +332,19 @@ class SchoolYear(models.Model):
     def __str__(self):
         return self.name
 
+    # Years a school year's dates may fall in (portal.forms keeps every date input to the same range):
+    # date arithmetic on a year ending near 9999-12-31 overflows on every page of the district.
+    MIN_YEAR, MAX_YEAR = 1900, 2200
+
     def clean(self):
         errors = {}
+        for name in ("starts_on", "ends_on", "first_instructional_day", "last_instructional_day"):
+            value = getattr(self, name)
+            if value is not None and not (self.MIN_YEAR <= value.year <= self.MAX_YEAR):
+                errors[name] = _("Enter a date between the years %(min)s and %(max)s.") % {
+                    "min": self.MIN_YEAR, "max": self.MAX_YEAR}
+        if errors:
+            raise ValidationError(errors)
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
             errors["ends_on"] = _("The year must end after it starts.")
         if self.first_instructional_day and self.starts_on and self.first_instructional_day < self.starts_on:

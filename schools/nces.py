@@ -164,7 +164,7 @@ def parse_grade(value) -> str:
     if not text or text in NO_GRADE:
         return ""
     text = GRADE_ALIASES.get(text, text)
-    if text.isdigit() and len(text) == 1:
+    if len(text) == 1 and text in "0123456789":
         text = f"0{text}"
     if text not in School.GRADES:
         raise ValueError(f"{clean(value)!r} is not a grade NCES uses (PK, KG, 01-13, UG, AE, M, N)")
@@ -190,13 +190,18 @@ def read_text(source) -> str:
             source.seek(0)
         data = source.read()
     if isinstance(data, str):
-        return data.lstrip("\ufeff")
-    if b"\x00" in data[:4096]:
+        text = data.lstrip("\ufeff")
+    elif b"\x00" in data[:4096]:
         raise NCESFormatError("This is not a CSV text file.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    if "\x00" in text:  # PostgreSQL stores no NUL: refuse the file, naming the line
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise NCESFormatError(f"Line {line} of the file holds a NUL character; this is not a CSV text file.")
+    return text
 
 
 def _key(header: str) -> str:
@@ -252,7 +257,7 @@ def _rows(text: str, kind: str):
             # ELSI's footnotes ("Data Source: ...", "† indicates ...") fill a cell or three, not a row, and
             # do not start with an id; a data row, however malformed, fills most columns.
             filled = sum(1 for c in cells if c)
-            starts_with_id = cells[0][:1].isdigit() or cells[0].startswith('="')
+            starts_with_id = cells[0][:1] in tuple("0123456789") or cells[0].startswith('="')
             if filled < max(2, len(index) // 2) and not starts_with_id:
                 continue
             yield reader.line_num, {name: (row[i] if i < len(row) else "") for name, i in index.items()}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _l
 from portal import audit
 from portal.crud import ScopedCRUDView, ScopedModelForm
 from portal.filters import PortalFilterSet
-from portal.forms import DateInput
+from portal.forms import DateInput, parse_id
 from schools.models import (
     Agency,
     AuditEvent,
@@ -184,9 +184,8 @@ class MembershipCRUD(ScopedCRUDView):
 
     def new_instance(self):
         # "Add a role" on a person's page passes ?user=<id>; an id outside the admin's people is ignored.
-        wanted = self.request.GET.get("user", "")
-        person = User.objects.for_user(self.request.user, "view").filter(pk=wanted).first() if (
-            wanted.isdigit()) else None
+        wanted = parse_id(self.request.GET.get("user"))
+        person = User.objects.for_user(self.request.user, "view").filter(pk=wanted).first() if wanted else None
         return Membership(user=person) if person else Membership()
 
     def get_form(self, *args, **kwargs):
