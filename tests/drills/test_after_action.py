@@ -79,6 +79,28 @@ def test_the_owner_marks_the_item_done_from_my_tasks(client, world, school_a_sta
     assert item.is_done and item.done_by == school_a_staff
 
 
+def test_the_owner_completes_an_item_of_a_signed_log_with_a_file_and_the_report_stays_locked(
+        client, world, school_a_admin, school_a_staff, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    drill = held(world.school_a, dt.date(2026, 9, 10))
+    item = ImprovementItemFactory(after_action=AfterActionFactory(drill=drill), owner=school_a_staff)
+    drill.sign_off(by=school_a_admin)
+    client.force_login(school_a_staff)
+    evidence = SimpleUploadedFile("work-order.txt", b"Work order 42: alarm replaced.\n", content_type="text/plain")
+    response = client.post(f"/district/my-tasks/drills.improvementitem/{item.pk}/done/",
+                           {"evidence_note": "Alarm replaced.", "evidence_file": evidence})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.is_done and item.evidence_file and item.title == "Fix the east stairwell alarm"
+    # The report of the signed log is not rewritten through its page either.
+    client.force_login(school_a_admin)
+    response = client.post(f"/drills/drills/{drill.pk}/after-action/", {"what_happened": "Rewritten."})
+    assert response.status_code == 403
+    assert AfterActionReport.objects.get(drill=drill).what_happened == "Everyone was out in four minutes."
+
+
 def test_items_can_still_be_added_after_sign_off(client, world, school_a_admin):
     drill = held(world.school_a, dt.date(2026, 9, 10))
     AfterActionFactory(drill=drill)
