@@ -208,3 +208,16 @@ def test_an_unsigned_entry_is_edited_not_corrected(client, world, school_a_admin
     client.force_login(school_a_admin)
     response = client.get(f"/drills/drills/{drill.pk}/correct/")
     assert response.status_code == 302 and response["Location"].endswith(f"/drills/drills/{drill.pk}/edit/")
+
+
+def test_deleting_a_drill_other_records_still_use_is_a_409_with_the_reason_not_a_500(client, world, district_admin):
+    from schools.models import AuditEvent
+
+    drill = planned(world.school_a, dt.date(2026, 10, 5))
+    AfterActionFactory(drill=drill)  # protects its drill (on_delete=PROTECT)
+    client.force_login(district_admin)
+    response = client.post(f"/drills/drills/{drill.pk}/delete/")
+    assert response.status_code == 409
+    assert "is still used by other records (after-action reports) and cannot be deleted" in response.content.decode()
+    assert Drill.objects.filter(pk=drill.pk).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DELETE, object_id=str(drill.pk)).exists()
