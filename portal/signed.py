@@ -16,9 +16,12 @@ What a signature covers beyond the row itself:
   once their record is signed they refuse change and deletion through the same paths, except the fields
   they declare in ``writable_after_signing`` (an improvement item stays workable: done at/by and evidence),
   with the trigger ``signed_part_guard`` in PostgreSQL;
-- the rows it references: ``delete_problems(obj)`` says why a row a signed record names (a building in a
-  drill log's many-to-many) cannot be deleted; ``portal.crud``'s delete page asks every model that
-  references a row through its ``references_problems`` hook, which ``SignedRecord`` implements.
+- the rows it references: a row a signed record names (a building in a drill log's many-to-many, its
+  school or kind) is not deleted. ``SignedRecord.references_problems(field, target)`` says why, in the
+  model's words; ``portal.crud.delete_problems(obj)`` asks it of every model that references ``obj``, and
+  the generic delete page answers 409 with the reason. In the model layer the many-to-many rows of a signed
+  record refuse ``add``/``remove``/``clear`` and the deletion of a row they name (``RecordLocked``, on
+  SQLite as on PostgreSQL, where the trigger on the many-to-many table refuses as well).
 
 How an app adopts it (drills is the worked example)::
 
@@ -33,6 +36,9 @@ How an app adopts it (drills is the worked example)::
         def sign_off_problems(self):                                # extend, calling super() first
             problems = super().sign_off_problems()
             ...
+
+        def snapshot(self):                                         # the names kept as signed
+            return {"school": self.school.name}
 
     # migrations/000N_signed_plan_guard.py
     operations = [signed_record_guard("myapp_plan", m2m=[("myapp_plan_buildings", "plan_id")])]
