@@ -424,7 +424,20 @@ class SignedPart(models.Model):
                            and f.get_prep_value(getattr(self, f.attname)) != f.get_prep_value(stored[f.attname])}
             if changed:
                 raise RecordLocked(str(self.part_messages.locked))
+        elif self.pk and not self._state.adding and self._moved_into_a_signed_record():
+            raise RecordLocked(str(self.part_messages.locked))
         super().save(*args, **kwargs)
+
+    def _moved_into_a_signed_record(self) -> bool:
+        """An existing row given to another record that is signed (its rows were fixed at signing)."""
+        step, _sep, rest = self.signed_parent.partition("__")
+        link = self._meta.get_field(step)
+        new = getattr(self, link.attname)
+        old = type(self)._default_manager.filter(pk=self.pk).values_list(link.attname, flat=True).first()
+        if new is None or new == old:
+            return False
+        signed = f"{rest}__signed_at__isnull" if rest else "signed_at__isnull"
+        return link.related_model._default_manager.filter(pk=new, **{signed: False}).exists()
 
     def delete(self, *args, **kwargs):
         if self.pk and self._parent_signed_in_database():
@@ -647,10 +660,14 @@ def signed_part_guard_sql(
         return f"EXISTS ({sql} WHERE p0.id = {row}.{first_column} AND p{len(rest)}.signed_at IS NOT NULL)"
 
     minus = "".join(f" - '{_identifier(c)}'" for c in writable_columns)
+    link = _identifier(parent[0][1])
     create = f"""
 CREATE OR REPLACE FUNCTION {table}_signed_guard() RETURNS trigger AS $$
 BEGIN
     IF NOT {signed_parent("OLD")} THEN
+        IF TG_OP = 'UPDATE' AND NEW.{link} IS DISTINCT FROM OLD.{link} AND {signed_parent("NEW")} THEN
+            RAISE EXCEPTION '{table} %: a {noun} cannot be moved to a signed record', OLD.{pk};
+        END IF;
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END IF;
     IF TG_OP = 'DELETE' THEN
@@ -686,8 +703,8 @@ def signed_part_guard(
     ``parent`` is the chain of ``(table, column)`` steps from a row to its signed record, each column on the
     previous row: ``[("drills_drill", "drill_id")]`` for a report, ``[("drills_afteractionreport",
     "after_action_id"), ("drills_drill", "drill_id")]`` for its items. Once that record is signed: no DELETE
-    and no UPDATE except of ``writable_columns``. INSERT stays open (``SignedPart``). The trigger and its
-    function are named ``<table>_signed_guard``.
+    and no UPDATE except of ``writable_columns``; no row of another record moves to it. INSERT stays open
+    (``SignedPart``). The trigger and its function are named ``<table>_signed_guard``.
     """
     create, drop = signed_part_guard_sql(table, parent=parent, writable_columns=writable_columns, pk=pk, noun=noun)
 

@@ -537,3 +537,16 @@ def test_the_orm_refuses_dropping_a_signed_logs_building_link_on_every_database(
     other.buildings.clear()
     other.buildings.set([building])
     Drill.objects.get(pk=other.pk).delete()
+
+
+def test_an_improvement_item_is_not_moved_into_a_signed_logs_report(world, school_a_admin, school_a_staff):
+    signed_report = AfterActionFactory(drill=held(world.school_a, dt.date(2026, 9, 10)))
+    signed_report.drill.sign_off(by=school_a_admin)
+    item = ImprovementItemFactory(after_action=AfterActionFactory(drill=held(world.school_a, dt.date(2026, 9, 11))),
+                                  owner=school_a_staff)
+    item.after_action = signed_report
+    with pytest.raises(RecordLocked):
+        item.save()
+    if connection.vendor == "postgresql":
+        assert "cannot be moved to a signed record" in _refused(
+            f"UPDATE drills_improvementitem SET after_action_id = {signed_report.pk} WHERE id = {item.pk}")
