@@ -35,6 +35,7 @@ from accounts.views_people import refuse_if_elsewhere
 from portal import audit
 from portal.crud import get_scoped_or_404, require_any
 from portal.csv_export import csv_response
+from portal.forms import parse_id
 from schools.models import AuditEvent, User, UserSession
 
 NEW_CODES_SESSION_KEY = "portal_new_backup_codes"
@@ -235,9 +236,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
             row = (
                 live_sessions(request.user)
                 .exclude(session_key=current)
-                .filter(
-                    pk=request.POST.get("session") if str(request.POST.get("session", "")).isdigit() else None
-                )
+                .filter(pk=parse_id(request.POST.get("session")))
                 .first()
             )
             if row is None:

@@ -75,3 +75,9 @@ def test_an_nces_csv_with_a_nul_is_refused_naming_the_line():
         nces.read_text(io.BytesIO(b"School Name,NCES School ID\n" + b"x" * 5000 + b"\x00,1\n"))
     with pytest.raises(nces.NCESFormatError, match="Line 1 "):
         nces.read_text(io.StringIO("a\x00b\n"))
+
+
+def test_ending_a_session_with_a_unicode_digit_id_is_a_clear_400_not_a_500(client, district_admin):
+    client.force_login(district_admin)
+    response = client.post(reverse("accounts:sessions"), {"session": "²"})
+    assert response.status_code == 400
