@@ -31,8 +31,12 @@ run: install
 ## make test: the whole suite. Tests needing PostgreSQL, Redis, a live worker or Chromium skip with a reason
 ## when those are missing, unless REQUIRE_ALL=1 (CI), where a skip or "no tests ran" fails the run.
 ## Pass pytest options with PYTEST_ARGS, e.g. make test PYTEST_ARGS="tests/schools -x".
+## It runs in parallel (pytest-xdist, XDIST below: one test database, Chromium, live server and Celery worker
+## per xdist worker). One process: PYTEST_ARGS="-n0 ..." or PYTEST_ARGS="-p no:xdist ..." (then XDIST is
+## left out, since -n would be unknown), or XDIST= .
+XDIST ?= -n 2 --dist load
 test: install
-	PORTAL_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+	PORTAL_ENV=test $(PY) -m pytest $(if $(findstring no:xdist,$(PYTEST_ARGS)),,$(XDIST)) $(PYTEST_ARGS)
 
 lint: install
 	$(PY) -m ruff check .
