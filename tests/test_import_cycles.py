@@ -20,12 +20,9 @@ ALLOWED_CYCLES: dict[frozenset, str] = {
     # Membership, School and District rows (inside its functions): the scope is the models' own queryset.
     frozenset({"schools.models", "portal.scope"}): "schools' models and their queryset module (for_user)",
 }
-# Found when this test was written (2026-11-29) and reported, not allowed: each "services enqueue their own
-# task" pair, the service importing the task inside a function and the task module importing the service:
-#   portal.notifications (enqueue_send, enqueue_send_many) <-> portal.tasks (notification_send...)
-#   compliance.services (enqueue_render) <-> compliance.tasks (document_render...)
-# Breaking one: move the enqueue helper into the tasks module (callers import it from there), or enqueue by
-# task name (``current_app.send_task``) so that the service never imports its tasks.
+# Found when this test was written (2026-11-29) and fixed since: each "services enqueue their own task" pair
+# (portal.notifications <-> portal.tasks, compliance.services <-> compliance.tasks). Services now publish
+# their tasks by name through portal.broker.publish, so a tasks module may import its services freely.
 
 
 def import_graph() -> dict[str, set[str]]:
