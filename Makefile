@@ -31,9 +31,13 @@ run: install
 ## make test: the whole suite. Tests needing PostgreSQL, Redis, a live worker or Chromium skip with a reason
 ## when those are missing, unless REQUIRE_ALL=1 (CI), where a skip or "no tests ran" fails the run.
 ## Pass pytest options with PYTEST_ARGS, e.g. make test PYTEST_ARGS="tests/schools -x".
-## It runs in parallel (pytest-xdist, XDIST below: one test database, Chromium, live server and Celery worker
-## per xdist worker). One process: PYTEST_ARGS="-n0 ..." or PYTEST_ARGS="-p no:xdist ..." (then XDIST is
-## left out, since -n would be unknown), or XDIST= .
+## It runs in parallel with pytest-xdist (XDIST): each worker has its own test database (_gw0, _gw1), MEDIA_ROOT,
+## Chromium, live server and Celery worker. -n 2: CI has two cores and the suite is CPU-bound (-n 3 measured
+## slower). --dist load: each worker runs its tests in pytest-django's order (database tests before transactional
+## ones, whose flush empties the rows the data migrations ship); loadscope regroups by module and failed 118
+## drills tests that way, worksteal can hand a worker earlier tests after its flush.
+## One process (debugger, a quick single file): PYTEST_ARGS="-n0 ..." or PYTEST_ARGS="-p no:xdist ..." (XDIST
+## is then left out: -n would be an unknown option), or XDIST= .
 XDIST ?= -n 2 --dist load
 test: install
 	PORTAL_ENV=test $(PY) -m pytest $(if $(findstring no:xdist,$(PYTEST_ARGS)),,$(XDIST)) $(PYTEST_ARGS)
