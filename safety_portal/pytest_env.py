@@ -31,11 +31,14 @@ REQUIRE_ALL = os.environ.get("REQUIRE_ALL") == "1"
 # "gw0", "gw1"... in an xdist worker (set before this plugin is imported); "main" otherwise.
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 
+_AUTO_MEDIA_ROOT = "PORTAL_TEST_AUTO_MEDIA_ROOT"  # the folder this plugin made, as opposed to one the user set
 _media_root = None
-if os.environ["PORTAL_ENV"] == "test" and not os.environ.get("MEDIA_ROOT"):
-    # Before Django reads its settings (this plugin is loaded with -p, ahead of pytest-django's set-up).
+_inherited = os.environ.get("MEDIA_ROOT") and os.environ.get("MEDIA_ROOT") == os.environ.get(_AUTO_MEDIA_ROOT)
+if os.environ["PORTAL_ENV"] == "test" and (not os.environ.get("MEDIA_ROOT") or _inherited):
+    # Before Django reads its settings (this plugin is loaded with -p, ahead of pytest-django's set-up). An xdist
+    # worker inherits the controller's environment: it replaces the controller's folder with one of its own.
     _media_root = tempfile.mkdtemp(prefix=f"portal-test-media-{XDIST_WORKER}-")
-    os.environ["MEDIA_ROOT"] = _media_root
+    os.environ["MEDIA_ROOT"] = os.environ[_AUTO_MEDIA_ROOT] = _media_root
 
 
 def _skip_reason(report) -> str:
