@@ -341,6 +341,101 @@ def current_lockouts():
     return qs
 
 
+def _cool_off_threshold():
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off()
+    return timezone.now() - cool_off if cool_off else None
+
+
+def account_failures(username: str | None) -> int:
+    """Failed logins for this account from every address within the cool-off (AccessAttempt rows)."""
+    from axes.models import AccessAttempt
+    from django.db.models import Sum
+
+    if not username:
+        return 0
+    qs = AccessAttempt.objects.filter(username=username)
+    threshold = _cool_off_threshold()
+    if threshold is not None:
+        qs = qs.filter(attempt_time__gte=threshold)
+    return qs.aggregate(total=Sum("failures_since_start"))["total"] or 0
+
+
+def account_locked(username: str | None) -> bool:
+    """The per-account limit: ``ACCOUNT_FAILURE_LIMIT`` failures from any addresses lock it everywhere."""
+    return bool(username) and account_failures(username) >= settings.ACCOUNT_FAILURE_LIMIT
+
+
+def accounts_locked_everywhere():
+    """Usernames over the per-account limit right now, with their total failures and last attempt."""
+    from axes.models import AccessAttempt
+    from django.db.models import Max, Sum
+
+    qs = AccessAttempt.objects.all()
+    threshold = _cool_off_threshold()
+    if threshold is not None:
+        qs = qs.filter(attempt_time__gte=threshold)
+    return (
+        qs.values("username")
+        .annotate(failures=Sum("failures_since_start"), last_attempt=Max("attempt_time"))
+        .filter(failures__gte=settings.ACCOUNT_FAILURE_LIMIT)
+    )
+
+
+def _build_axes_handler():
+    from axes.handlers.database import AxesDatabaseHandler
+    from axes.helpers import get_client_username
+    from axes.signals import user_locked_out
+
+    class PortalAxesHandler(AxesDatabaseHandler):
+        """Axes' (username, address) lock at ``AXES_FAILURE_LIMIT``, plus a higher per-account limit.
+
+        Axes locks each parameter combination at the same limit, so the account-wide limit
+        (``ACCOUNT_FAILURE_LIMIT`` failures from any addresses within the cool-off) is checked here: before
+        the password (``is_locked``, so the right password is refused too) and after each failure, so
+        the failure that reaches the limit already gets the locked-out page.
+        """
+
+        def is_locked(self, request, credentials=None) -> bool:
+            if super().is_locked(request, credentials):
+                return True
+            if account_locked(get_client_username(request, credentials)):
+                if request is not None:
+                    request.portal_account_locked = True
+                return True
+            return False
+
+        def user_login_failed(self, sender, credentials, request=None, **kwargs):
+            super().user_login_failed(sender, credentials, request=request, **kwargs)
+            if request is None or getattr(request, "axes_locked_out", False):
+                return
+            username = get_client_username(request, credentials)
+            if settings.AXES_LOCK_OUT_AT_FAILURE and account_locked(username):
+                request.axes_locked_out = True
+                request.axes_credentials = credentials
+                request.portal_account_locked = True
+                user_locked_out.send(
+                    "axes", request=request, username=username, ip_address=request.axes_ip_address
+                )
+
+    return PortalAxesHandler
+
+
+_handler_class = None
+
+
+def __getattr__(name):
+    # AXES_HANDLER names this class; it subclasses axes' handler, whose models need the app registry,
+    # so it is built on first use instead of when this module (a middleware module) is imported.
+    global _handler_class
+    if name == "PortalAxesHandler":
+        if _handler_class is None:
+            _handler_class = _build_axes_handler()
+        return _handler_class
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # --------------------------------------------------------------------------------------------
 # Login signals: audit rows and the UserSession of each login
 # --------------------------------------------------------------------------------------------
@@ -473,7 +568,8 @@ def on_user_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def on_user_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    """One LOCKOUT row when a pair becomes locked (axes signals again on each refused attempt: skip those)."""
+    """One LOCKOUT row when a pair or an account becomes locked (axes signals again on each refused
+    attempt: skip those)."""
     from portal import audit
     from schools.models import AuditEvent
 
@@ -486,7 +582,11 @@ def on_user_locked_out(sender, request=None, username=None, ip_address=None, **k
         request=request,
         district_id=_district_of_login(label),
         object_type="schools.user",
-        note=f"{settings.AXES_FAILURE_LIMIT} failed logins from one address",
+        note=(
+            f"{settings.ACCOUNT_FAILURE_LIMIT} failed logins from any addresses: locked everywhere"
+            if getattr(request, "portal_account_locked", False)
+            else f"{settings.AXES_FAILURE_LIMIT} failed logins from one address"
+        ),
     )
 
 

@@ -303,7 +303,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @login_required
 def lockouts(request: HttpRequest) -> HttpResponse:
     """Accounts of the admin's district that are locked after failed logins, with an unlock button."""
-    from accounts.security import current_lockouts
+    from accounts.security import accounts_locked_everywhere, current_lockouts
 
     require_any(request, User, "change")
     people = User.objects.for_user(request.user, "change")
@@ -319,8 +319,19 @@ def lockouts(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("%(name)s can log in again.") % {"name": person})
         return HttpResponseRedirect(reverse("accounts:lockouts"))
     attempts = list(current_lockouts().filter(username__in=people.values("email")).order_by("-attempt_time"))
-    names = dict(people.filter(email__in=[a.username for a in attempts]).values_list("email", "display_name"))
+    everywhere = list(accounts_locked_everywhere().filter(username__in=people.values("email")))
+    usernames = [a.username for a in attempts] + [e["username"] for e in everywhere]
+    names = dict(people.filter(email__in=usernames).values_list("email", "display_name"))
     rows = {}
+    for locked in everywhere:  # the per-account limit: locked from every address
+        rows[locked["username"]] = {
+            "username": locked["username"],
+            "name": names.get(locked["username"], ""),
+            "last_attempt": locked["last_attempt"],
+            "places": 0,
+            "everywhere": True,
+            "failures": locked["failures"],
+        }
     for attempt in attempts:  # one row per person, however many addresses they were locked from
         row = rows.setdefault(
             attempt.username,
@@ -335,7 +346,11 @@ def lockouts(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/lockouts.html",
-        {"rows": list(rows.values()), "cool_off_minutes": int(settings.AXES_COOLOFF_TIME * 60)},
+        {
+            "rows": sorted(rows.values(), key=lambda row: row["last_attempt"], reverse=True),
+            "cool_off_minutes": int(settings.AXES_COOLOFF_TIME * 60),
+            "account_limit": settings.ACCOUNT_FAILURE_LIMIT,
+        },
     )
 
 

@@ -361,6 +361,10 @@ AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 # A wrong password during a lockout does not restart the cool-off: the message's wait stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A second, higher limit per account from any addresses (accounts/security.py's handler): an attacker
+# rotating addresses cannot try a password list forever; one shared address still locks only the pair.
+ACCOUNT_FAILURE_LIMIT = env_int("ACCOUNT_FAILURE_LIMIT", 20)
+AXES_HANDLER = "accounts.security.PortalAxesHandler"
 
 # --- Forms ----------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -140,3 +140,92 @@ def test_the_unlock_page_is_for_district_admins_only(client, school_a_admin):
 def test_the_unlock_page_says_when_nothing_is_locked(client, district_admin):
     client.force_login(district_admin)
     assert "No account of your district is locked" in client.get("/account/lockouts/").content.decode()
+
+
+# --- The per-account limit across addresses (ACCOUNT_FAILURE_LIMIT) -----------------------------
+
+
+def _spread(client, email, failures, per_address=4, first=1):
+    """``failures`` wrong passwords, ``per_address`` from each address: never enough to lock one pair."""
+    responses = []
+    for i in range(failures):
+        address = f"198.18.{(first + i // per_address) // 250}.{(first + i // per_address) % 250 + 1}"
+        responses.append(_try(client, email, "not my password", address=address))
+    return responses
+
+
+def test_rotating_addresses_locks_the_account_everywhere_at_the_account_limit(client, school_a_staff, password):
+    responses = _spread(client, school_a_staff.email, 19)
+    assert {r.status_code for r in responses} == {200}
+    # The 20th failure reaches the limit: the clear locked-out page at once.
+    last = _try(client, school_a_staff.email, "not my password", address="192.0.2.200")
+    assert last.status_code == 429
+    page = last.content.decode()
+    assert "Too many failed attempts" in page
+    assert "15 minutes" in page
+    assert "from every device and network" in page
+    # Even the right password, from an address never used before, is refused.
+    fresh = _try(client, school_a_staff.email, password, address="192.0.2.201")
+    assert fresh.status_code == 429
+    assert "from every device and network" in fresh.content.decode()
+
+
+def test_below_the_account_limit_the_right_password_still_works(client, school_a_staff, password):
+    _spread(client, school_a_staff.email, 19)
+    assert _try(client, school_a_staff.email, password, address="192.0.2.201").status_code == 302
+
+
+@override_settings(ACCOUNT_FAILURE_LIMIT=8)
+def test_the_account_limit_is_a_setting(client, school_a_staff, password):
+    _spread(client, school_a_staff.email, 8)
+    assert _try(client, school_a_staff.email, password, address="192.0.2.201").status_code == 429
+
+
+def test_the_account_lock_ends_after_the_cool_off(client, school_a_staff, password):
+    import datetime as dt
+
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    _spread(client, school_a_staff.email, 20)
+    assert _try(client, school_a_staff.email, password, address="192.0.2.201").status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - dt.timedelta(minutes=16))
+    assert _try(client, school_a_staff.email, password, address="192.0.2.201").status_code == 302
+
+
+def test_one_shared_address_still_locks_only_the_pair_at_five(client, school_a_staff, password):
+    """A student at the school's address cannot push a teacher to the account limit: refused tries don't count."""
+    responses = [_try(client, school_a_staff.email, "nope") for _ in range(30)]
+    assert responses[4].status_code == 429
+    from accounts.security import account_failures
+
+    assert account_failures(school_a_staff.email) == 5
+    assert _try(client, school_a_staff.email, password, address="198.51.100.20").status_code == 302
+
+
+def test_other_accounts_are_not_locked_by_one_accounts_limit(client, school_a_staff, second_teacher, password):
+    _spread(client, school_a_staff.email, 20)
+    assert _try(client, second_teacher.email, password, address="192.0.2.201").status_code == 302
+
+
+def test_the_account_lock_is_audited_once(client, school_a_staff, world):
+    _spread(client, school_a_staff.email, 20)
+    _try(client, school_a_staff.email, "still wrong", address="192.0.2.201")
+    lockouts = AuditEvent.objects.filter(action=AuditEvent.Action.LOCKOUT)
+    assert lockouts.count() == 1
+    event = lockouts.get()
+    assert event.actor_label == school_a_staff.email
+    assert event.district_id == world.district.pk
+    assert "locked everywhere" in event.note
+
+
+def test_a_district_admin_sees_the_account_lock_and_lifts_it(client, district_admin, school_a_staff, password):
+    _spread(client, school_a_staff.email, 20)
+    admin_client = type(client)()
+    admin_client.force_login(district_admin)
+    page = admin_client.get("/account/lockouts/").content.decode()
+    assert school_a_staff.email in page
+    assert "Every address" in page
+    assert admin_client.post("/account/lockouts/", {"username": school_a_staff.email}).status_code == 302
+    assert school_a_staff.email not in admin_client.get("/account/lockouts/").content.decode()
+    assert _try(client, school_a_staff.email, password, address="192.0.2.201").status_code == 302
