@@ -225,14 +225,21 @@ def user_deactivate(*, user, by) -> int:
     return ended
 
 
-def membership_end(*, membership, by) -> str:
-    """End a membership today in its district's time zone; return what happened.
+def membership_end(*, membership, by, now: bool = False) -> str:
+    """End a membership in its district's time zone; return what happened.
 
-    "ended": ends_on set to today; "removed": it had not started yet, so there is no history to keep
-    and it is deleted (an end before the start is impossible); "already_ended": nothing to do.
+    By default it ends today and still counts until midnight: "ended" (ends_on set to today).
+    With ``now`` it stops counting at once: "ended_now" (ends_on set to yesterday, so its history stays
+    true) or, when it started today, "removed_today" (deleted: an end before the start is impossible; the
+    audit log keeps that it existed). The person is then signed out of every session if they hold no other
+    active role (superusers keep theirs: the operators' admin does not depend on roles);
+    ``membership.sessions_ended`` says how many sessions were ended.
+    Either way: "removed" when it had not started yet (nothing to keep, deleted); "already_ended" when
+    nothing is left to do.
     """
     today = membership.home_district.local_today()
-    if membership.ends_on is not None and membership.ends_on <= today:
+    membership.sessions_ended = 0
+    if membership.ends_on is not None and (membership.ends_on < today or (membership.ends_on == today and not now)):
         return "already_ended"
     with transaction.atomic():
         if membership.starts_on > today or membership.pending:
@@ -240,10 +247,31 @@ def membership_end(*, membership, by) -> str:
                          note="removed before it started")
             membership.delete()
             return "removed"
-        Membership.objects.filter(pk=membership.pk).update(ends_on=today)
-        membership.ends_on = today
-        audit.record(PERMISSION_CHANGE, actor=by, obj=membership, fields=["ends_on"], note="ended")
-    return "ended"
+        if not now:
+            Membership.objects.filter(pk=membership.pk).update(ends_on=today)
+            membership.ends_on = today
+            audit.record(PERMISSION_CHANGE, actor=by, obj=membership, fields=["ends_on"], note="ended")
+            return "ended"
+        last_day = membership.last_day_if_ended_now(today)
+        if last_day is None:
+            audit.record(PERMISSION_CHANGE, actor=by, obj=membership, fields=["ends_on"],
+                         note="ended now on its first day: removed")
+            membership.delete()
+            outcome = "removed_today"
+        else:
+            Membership.objects.filter(pk=membership.pk).update(ends_on=last_day)
+            membership.ends_on = last_day
+            audit.record(PERMISSION_CHANGE, actor=by, obj=membership, fields=["ends_on"],
+                         note="ended now (last day yesterday)")
+            outcome = "ended_now"
+        from portal.scope import active_memberships_for
+
+        person = User.objects.get(pk=membership.user_id)
+        if not person.is_superuser and not active_memberships_for(person):
+            membership.sessions_ended = sessions_end_for(user=person)
+            audit.record(AuditEvent.Action.SESSION_END, actor=by, obj=person,
+                         note=f"{membership.sessions_ended} session(s) ended: their last role ended")
+    return outcome
 
 
 # --------------------------------------------------------------------------------------------

@@ -176,12 +176,20 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
         reason = _("You cannot end your own roles. Ask another district administrator.")
         refuse(request, membership, reason, reason)
     person = membership.user
-    outcome = people.membership_end(membership=membership, by=request.user)
+    # when=now: the role stops counting at once (and a person left without a role is signed out);
+    # otherwise it ends today and counts until midnight.
+    now = request.POST.get("when") == "now"
+    outcome = people.membership_end(membership=membership, by=request.user, now=now)
     text = {
         "ended": _("The role ends today: it counts until the end of the day, then only in history."),
+        "ended_now": _("The role has ended now: it no longer counts, and its history is kept."),
+        "removed_today": _("The role started today, so ending it now removed it (the audit log keeps it)."),
         "removed": _("The role had not started yet, so it was removed."),
         "already_ended": _("This role had already ended."),
     }[outcome]
+    if membership.sessions_ended:
+        text += " " + _("%(name)s holds no other role, so %(n)s signed-in session(s) were ended.") % {
+            "name": person, "n": membership.sessions_ended}
     (messages.info if outcome == "already_ended" else messages.success)(request, text)
     return HttpResponseRedirect(_detail_url(person))
 

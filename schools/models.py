@@ -583,6 +583,15 @@ class Membership(models.Model):
     def is_active_on(self, day: dt.date) -> bool:
         return not self.pending and self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
 
+    def last_day_if_ended_now(self, today: dt.date) -> dt.date | None:
+        """The ``ends_on`` that stops this membership counting at once: yesterday (in ``today``'s calendar).
+
+        None when it started today or later: no end date can precede the start, so ending it now means
+        removing it (the audit log keeps that it existed).
+        """
+        yesterday = today - dt.timedelta(days=1)
+        return yesterday if self.starts_on <= yesterday else None
+
     def clean(self):
         errors = {}
         if bool(self.district_id) == bool(self.school_id):
