@@ -149,3 +149,9 @@ def test_nobody_ends_their_own_role_now(admin_client, district_admin):
     assert admin_client.post(end_url(own), {"when": "now"}).status_code == 403
     own.refresh_from_db()
     assert own.ends_on is None
+
+
+def test_the_persons_page_offers_ending_a_role_now_beside_ending_it_tonight(client, district_admin, school_a_staff):
+    client.force_login(district_admin)
+    html = client.get(reverse("accounts:user-detail", args=[school_a_staff.pk])).content.decode()
+    assert 'name="when" value="now"' in html and "End now" in html
