@@ -1,8 +1,14 @@
 """Reading the NCES Common Core of Data directory export (ELSI table generator, CSV).
 
 Pure parsing, no database: ``parse_schools`` and ``parse_districts`` turn the file's text into typed rows
-and a list of row errors (with the file's line numbers), so that one malformed row is reported while the
-others load. ``schools.services.nces_import`` writes the rows.
+and a list of row errors (the file's line number, the column, what is wrong), one per problem, so that
+every malformed row is reported. ``schools.services.nces_import`` writes the rows, and writes nothing when
+a row is malformed unless told to skip the malformed rows.
+
+A row is malformed when a required cell is empty or invalid (the NCES ids, the school's name, the state,
+the grades, the number of students). A row of another district (a well-formed NCES district id that is
+not among those imported) is not malformed: it is skipped and counted apart, without being checked. A row
+whose district id is empty or malformed cannot be told apart, so it is malformed.
 
 What the export looks like, and what we accept:
 
@@ -82,11 +88,13 @@ class NCESFormatError(ValueError):
 
 @dataclass(frozen=True)
 class RowError:
-    """One row that could not be read; ``line`` is the file's own line number (counting title lines)."""
+    """One problem of a row; ``line`` is the file's own line number (counting title lines), ``column`` the
+    NCES column at fault ("" when it is the row as a whole)."""
 
     source: str
     line: int
     message: str
+    column: str = ""
 
     def __str__(self):
         return f"{self.source}, line {self.line}: {self.message}"
@@ -276,13 +284,23 @@ def _mode(virtual_status: str) -> str:
     return School.Mode.VIRTUAL if text in {"fullvirtual", "virtual", "yes"} else School.Mode.ON_SITE
 
 
-def _attempt(problems: list, fn, *args, default=""):
-    """``fn(*args)``, or ``default`` with the ValueError's message added to ``problems``."""
+def _attempt(problems: list, column: str, fn, *args, default=""):
+    """``fn(*args)``, or ``default`` with (column, the ValueError's message) added to ``problems``."""
     try:
         return fn(*args)
     except ValueError as exc:
-        problems.append(str(exc))
+        problems.append((column, str(exc)))
         return default
+
+
+def _row_errors(source: str, line: int, problems: list) -> list[RowError]:
+    return [RowError(source, line, message if message.endswith(".") else f"{message}.", column)
+            for column, message in problems]
+
+
+def _other_district(district_cell: str, only) -> bool:
+    """A well-formed district id not among those imported: another district's row, skipped unchecked."""
+    return only is not None and re.fullmatch(r"\d{7}", district_cell) is not None and district_cell not in only
 
 
 def parse_schools(text: str, only=None) -> Parsed:
@@ -290,30 +308,32 @@ def parse_schools(text: str, only=None) -> Parsed:
     parsed = Parsed()
     source = "schools file"
     for line, cells in _rows(text, "schools"):
-        if only is not None and clean(cells.get("district_nces_id")) not in only:
-            parsed.skipped[clean(cells.get("district_nces_id"))] += 1
+        district_cell = clean(cells.get("district_nces_id"))
+        if _other_district(district_cell, only):
+            parsed.skipped[district_cell] += 1
             continue
         problems = []
         attempt = functools.partial(_attempt, problems)
-        nces_id = attempt(parse_id, cells.get("nces_id"), 12, "NCES School ID")
-        district_id = attempt(parse_id, cells.get("district_nces_id"), 7, "NCES District ID")
+        nces_id = attempt("NCES School ID", parse_id, cells.get("nces_id"), 12, "NCES School ID")
+        district_id = attempt("NCES District ID", parse_id, cells.get("district_nces_id"), 7, "NCES District ID")
         if nces_id and district_id and not nces_id.startswith(district_id):
-            problems.append(f"NCES School ID {nces_id} does not belong to district {district_id} "
-                            "(its first seven digits are the district's id)")
-        low = attempt(parse_grade, cells.get("low_grade"))
-        high = attempt(parse_grade, cells.get("high_grade"))
+            problems.append(("NCES School ID", f"NCES School ID {nces_id} does not belong to district "
+                             f"{district_id} (its first seven digits are the district's id)"))
+        low = attempt("Low Grade", parse_grade, cells.get("low_grade"))
+        high = attempt("High Grade", parse_grade, cells.get("high_grade"))
         order = School.GRADE_ORDER
         if low in order and high in order and order[low] > order[high]:
-            problems.append(f"the low grade {low} is above the high grade {high}")
-        enrollment = attempt(parse_number, cells.get("students"), default=None)
+            problems.append(("Low Grade", f"the low grade {low} is above the high grade {high}"))
+        enrollment = attempt("Students", parse_number, cells.get("students"), default=None)
         name = clean(cells.get("name"))
         if not name:
-            problems.append("School Name is missing")
+            problems.append(("School Name", "School Name is missing"))
         state = clean(cells.get("state")).upper()
         if state not in STATE_CODES:
-            problems.append(f"State {state!r} is not a U.S. state code" if state else "State is missing")
+            problems.append(("State", f"State {state!r} is not a U.S. state code" if state
+                             else "State is missing"))
         if problems:
-            parsed.errors.append(RowError(source, line, "; ".join(problems) + "."))
+            parsed.errors.extend(_row_errors(source, line, problems))
             continue
         zip_code, zip4 = clean(cells.get("zip")), clean(cells.get("zip4"))
         parsed.rows.append(SchoolRow(
@@ -333,22 +353,21 @@ def parse_districts(text: str, only=None) -> Parsed:
     parsed = Parsed()
     source = "districts file"
     for line, cells in _rows(text, "districts"):
-        if only is not None and clean(cells.get("nces_id")) not in only:
-            parsed.skipped[clean(cells.get("nces_id"))] += 1
+        district_cell = clean(cells.get("nces_id"))
+        if _other_district(district_cell, only):
+            parsed.skipped[district_cell] += 1
             continue
         problems = []
-        try:
-            nces_id = parse_id(cells.get("nces_id"), 7, "NCES District ID")
-        except ValueError as exc:
-            problems.append(str(exc))
+        nces_id = _attempt(problems, "NCES District ID", parse_id, cells.get("nces_id"), 7, "NCES District ID")
         name = clean(cells.get("name"))
         if not name:
-            problems.append("District Name is missing")
+            problems.append(("District Name", "District Name is missing"))
         state = clean(cells.get("state")).upper()
         if state not in STATE_CODES:
-            problems.append(f"State {state!r} is not a U.S. state code" if state else "State is missing")
+            problems.append(("State", f"State {state!r} is not a U.S. state code" if state
+                             else "State is missing"))
         if problems:
-            parsed.errors.append(RowError(source, line, "; ".join(problems) + "."))
+            parsed.errors.extend(_row_errors(source, line, problems))
             continue
         parsed.rows.append(DistrictRow(
             line=line, nces_id=nces_id, state_district_id=clean(cells.get("state_district_id")), name=name,

@@ -19,6 +19,11 @@ MAIN_BUILDING = "Main building"
 NCES_SCHOOL_FIELDS = ("name", "state_school_id", "low_grade", "high_grade", "level", "enrollment", "street",
                       "city", "zip_code", "phone", "school_type", "mode", "is_active")
 NCES_DISTRICT_FIELDS = ("name", "state_district_id", "state", "city", "phone")
+# The NCES column of each School field, to name it in a row error.
+MODEL_FIELD_COLUMNS = {"name": "School Name", "nces_id": "NCES School ID", "state_school_id": "State School ID",
+                       "low_grade": "Low Grade", "high_grade": "High Grade", "enrollment": "Students",
+                       "street": "Street Address", "city": "City", "zip_code": "ZIP", "phone": "Phone",
+                       "school_type": "Type", "mode": "Virtual School Status", "level": "Low Grade"}
 
 
 class NCESImportError(ValueError):
@@ -38,17 +43,29 @@ class ImportReport:
     districts_updated: list[str] = field(default_factory=list)
     # Other districts' schools left out of an import limited to some districts: NCES district id -> count.
     skipped: Counter = field(default_factory=Counter)
+    # One entry per problem (a row can have several), sorted by file and line.
     errors: list[nces.RowError] = field(default_factory=list)
     district_ids: set[int] = field(default_factory=set)
+    # False when malformed rows stopped the import: nothing was written, and the counts above are what the
+    # import would have done. True when it was written (with the malformed rows left out if told to skip).
+    applied: bool = False
 
     @property
     def skipped_total(self) -> int:
         return sum(self.skipped.values())
 
+    @property
+    def bad_rows(self) -> list[tuple[str, int]]:
+        """(file, line) of each malformed row, in order."""
+        return sorted({(e.source, e.line) for e in self.errors})
+
     def summary(self) -> str:
+        if not self.applied:
+            return (f"nothing was imported: {len(self.bad_rows)} rows with errors "
+                    f"({len(self.created) + len(self.updated) + self.unchanged} other rows not imported)")
         parts = [f"{len(self.created)} schools created", f"{len(self.updated)} updated",
                  f"{self.unchanged} unchanged", f"{len(self.closed)} closed",
-                 f"{len(self.errors)} rows with errors"]
+                 f"{len(self.bad_rows)} rows with errors skipped"]
         if self.districts_created:
             parts.append(f"{len(self.districts_created)} districts created")
         if self.skipped:
@@ -56,15 +73,24 @@ class ImportReport:
         return ", ".join(parts)
 
 
+class _MalformedRows(Exception):
+    """Rolls the import back when rows are malformed and they are not to be skipped."""
+
+
 def nces_import(*, schools_file, districts_file=None, by, time_zone=None, only_district_ids=None,
-                into_district=None) -> ImportReport:
+                into_district=None, skip_bad_rows=False, expected_bad_rows=None) -> ImportReport:
     """Import districts and schools from an NCES Common Core of Data directory export, in one transaction.
 
     - Matches districts and schools on their NCES ids (a school the portal already has under the same name
       in the same district, but without an NCES id, is adopted), so a re-import updates, never duplicates.
     - A school whose NCES status is not operating (closed, inactive, future) becomes inactive, never deleted.
-    - A malformed row is reported with its line number while the other rows load; anything unexpected
-      rolls the whole import back.
+    - All or nothing: every malformed row is reported (line, column, problem), and when there is one the
+      whole import is rolled back (``report.applied`` is False) unless ``skip_bad_rows``, the person's
+      explicit choice, in which case the other rows are written and the malformed ones listed as skipped.
+      Rows found wrong while writing (listed twice, a school of another portal district, a value the model
+      refuses) count as malformed too. ``expected_bad_rows``: the (file, line) pairs the person agreed to
+      skip; when the malformed rows found now differ, nothing is written either. Anything unexpected rolls
+      the whole import back.
     - ``time_zone`` is needed for districts the portal does not have yet; existing districts keep theirs.
     - ``only_district_ids`` limits the import to those NCES districts (other rows are skipped and counted);
       ``into_district`` limits it to that portal district (a district admin's page): its NCES id must be set.
@@ -88,13 +114,21 @@ def nces_import(*, schools_file, districts_file=None, by, time_zone=None, only_d
         raise NCESImportError(str(exc)) from None
 
     report = ImportReport(errors=district_rows.errors + school_rows.errors, skipped=school_rows.skipped)
-    with transaction.atomic():
-        if into_district is not None:
-            _save_district_nces_id(into_district)
-        districts = _import_districts({r.nces_id: r for r in district_rows.rows}, school_rows.rows, time_zone,
-                                      report)
-        _import_schools(school_rows.rows, districts, report)
-    _audit(report, by)
+    try:
+        with transaction.atomic():
+            if into_district is not None:
+                _save_district_nces_id(into_district)
+            districts = _import_districts({r.nces_id: r for r in district_rows.rows}, school_rows.rows,
+                                          time_zone, report)
+            _import_schools(school_rows.rows, districts, report)
+            report.errors.sort(key=lambda e: (e.source, e.line))
+            if report.errors and (not skip_bad_rows or (expected_bad_rows is not None
+                                                        and report.bad_rows != sorted(expected_bad_rows))):
+                raise _MalformedRows
+            report.applied = True
+            _audit(report, by)
+    except _MalformedRows:
+        report.applied = False
     return report
 
 
@@ -167,7 +201,7 @@ def _import_schools(rows: list, districts: dict, report: ImportReport) -> None:
         if row.nces_id in first_line:
             report.errors.append(nces.RowError("schools file", row.line,
                                                f"NCES School ID {row.nces_id} already appears on line "
-                                               f"{first_line[row.nces_id]}; this row was ignored."))
+                                               f"{first_line[row.nces_id]}.", "NCES School ID"))
             continue
         first_line[row.nces_id] = row.line
         district = districts[row.district_nces_id]
@@ -176,8 +210,7 @@ def _import_schools(rows: list, districts: dict, report: ImportReport) -> None:
             # Never move a school between portal districts on the strength of a file.
             report.errors.append(nces.RowError(
                 "schools file", row.line,
-                f"NCES School ID {row.nces_id} belongs to another district in the portal; "
-                "this row was ignored."))
+                f"NCES School ID {row.nces_id} belongs to another district in the portal.", "NCES School ID"))
             continue
         is_new = school is None
         if is_new:
@@ -196,9 +229,9 @@ def _import_schools(rows: list, districts: dict, report: ImportReport) -> None:
         try:
             school.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            messages = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in exc.message_dict.items())
-            report.errors.append(nces.RowError("schools file", row.line,
-                                               f"{messages}; this row was ignored."))
+            report.errors.extend(nces.RowError("schools file", row.line, " ".join(errs),
+                                               MODEL_FIELD_COLUMNS.get(name, name))
+                                 for name, errs in exc.message_dict.items())
             continue
         changed = [name for name, value in before.items() if getattr(school, name) != value]
         if is_new:

@@ -2,19 +2,27 @@
 
 The import goes into the admin's own district only (other districts' rows in the file are skipped and
 counted); permission is the matrix entry ``schools.school`` / ``add``.
+
+All or nothing: when rows are malformed, nothing is imported and the page lists them (file, line, column,
+problem). The form then offers a checkbox, "Import the other rows and skip the N listed"; ticking it and
+choosing the same files again imports the others. The offer is a signed token naming a digest of those files
+and district and the rows listed, so the skip applies to exactly the rows the person saw.
 """
 
+import hashlib
 import logging
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.validators import RegexValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext
 
 from portal import permissions, uploads
 from portal.crud import require_any
@@ -27,6 +35,43 @@ logger = logging.getLogger(__name__)
 
 # Errors shown on the page; the rest are counted (a whole state's file can have many).
 MAX_ERRORS_SHOWN = 200
+
+SKIP_SALT = "schools.nces-import.skip-bad-rows"
+SKIP_MAX_AGE = 24 * 3600
+
+
+def files_digest(district, nces_id, *uploads) -> str:
+    """SHA-256 of the district, its NCES id and the uploaded files' bytes (uploads are rewound)."""
+    digest = hashlib.sha256(f"{district.pk}:{nces_id}".encode())
+    for upload in uploads:
+        digest.update(b"\x00file\x00")
+        if upload:
+            upload.seek(0)
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.hexdigest()
+
+
+def skip_offer(district, nces_id, uploads, report) -> str:
+    """The signed token behind the "skip the N listed" checkbox."""
+    return signing.dumps({"files": files_digest(district, nces_id, *uploads),
+                          "rows": [list(row) for row in report.bad_rows]}, salt=SKIP_SALT, compress=True)
+
+
+def read_offer(token: str) -> dict | None:
+    try:
+        offer = signing.loads(token or "", salt=SKIP_SALT, max_age=SKIP_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    rows = offer.get("rows") if isinstance(offer, dict) else None
+    if not isinstance(rows, list) or not isinstance(offer.get("files"), str):
+        return None
+    try:
+        offer["rows"] = [(str(source), int(line)) for source, line in rows]
+    except (TypeError, ValueError):
+        return None
+    return offer
 
 
 def import_districts_for(user) -> list[District]:
@@ -53,9 +98,26 @@ class NCESImportForm(forms.Form):
         label=_l("District directory export (CSV)"), required=False,
         help_text=_l("Optional: updates your district's name, address and phone from NCES."),
     )
+    # Offered after an attempt stopped by malformed rows (see ``offer_skip``); the token says which.
+    skip_offer = forms.CharField(widget=forms.HiddenInput(), required=False)
+    skip_bad_rows = forms.BooleanField(required=False)
 
     def __init__(self, *args, districts, **kwargs):
         super().__init__(*args, **kwargs)
+        offer = read_offer(self.data.get("skip_offer") if self.is_bound else self.initial.get("skip_offer"))
+        if offer and offer["rows"]:
+            count = len(offer["rows"])
+            self.fields["skip_bad_rows"].label = ngettext(
+                "Import the other rows and skip the %(count)d listed",
+                "Import the other rows and skip the %(count)d listed", count) % {"count": count}
+            self.fields["skip_bad_rows"].help_text = _l(
+                "Choose the same file again: only the rows listed above are skipped, and nothing is "
+                "imported if the file's malformed rows are not those.")
+            if not self.is_bound:  # the table of the rows listed is on the page with the offer
+                self.fields["skip_bad_rows"].widget.attrs["aria-describedby"] = (
+                    "bad-rows-caption id_skip_bad_rows_helptext")
+        else:
+            del self.fields["skip_bad_rows"]
         self.fields["district"].queryset = District.objects.filter(pk__in=[d.pk for d in districts])
         if len(districts) == 1:
             self.fields["district"].initial = districts[0]
@@ -101,6 +163,15 @@ class NCESImportForm(forms.Form):
             nces_id = cleaned["nces_district_id"] = district.nces_lea_id  # the stored id wins
         if district is None or not nces_id:
             return cleaned
+        if cleaned.get("skip_bad_rows"):
+            offer = read_offer(cleaned.get("skip_offer"))
+            uploads = (cleaned.get("schools_file"), cleaned.get("districts_file"))
+            if offer is None or offer["files"] != files_digest(district, nces_id, *uploads):
+                self.add_error("skip_bad_rows", _(
+                    "These are not the files whose rows were listed. Choose the same files again, or "
+                    "untick the box to have these files checked."))
+            else:
+                cleaned["expected_bad_rows"] = offer["rows"]
         if District.objects.filter(nces_lea_id=nces_id).exclude(pk=district.pk).exists():
             self.add_error("nces_district_id", _("Another district in the portal has this NCES id."))
             return cleaned
@@ -124,15 +195,18 @@ def nces_import_view(request: HttpRequest) -> HttpResponse:
         # Only district-wide memberships can import; a school-scoped grant in the matrix would not be enough.
         raise PermissionDenied(_("Importing schools is done by a district administrator."))
     form = NCESImportForm(request.POST or None, request.FILES or None, districts=districts)
-    report, status = None, 200
+    report, status, stale_offer = None, 200, False
     if request.method == "POST":
         if form.is_valid():
             district = form.cleaned_data["district"]
-            district.nces_lea_id = form.cleaned_data["nces_district_id"]
+            nces_id = form.cleaned_data["nces_district_id"]
+            district.nces_lea_id = nces_id
+            uploads = (form.cleaned_data["schools_file"], form.cleaned_data.get("districts_file"))
+            skip = bool(form.cleaned_data.get("skip_bad_rows"))
+            expected = form.cleaned_data.get("expected_bad_rows") if skip else None
             try:
-                report = nces_import(schools_file=form.cleaned_data["schools_file"],
-                                     districts_file=form.cleaned_data.get("districts_file"),
-                                     by=request.user, into_district=district)
+                report = nces_import(schools_file=uploads[0], districts_file=uploads[1], by=request.user,
+                                     into_district=district, skip_bad_rows=skip, expected_bad_rows=expected)
             except NCESImportError as exc:
                 form.add_error(None, _("Nothing was imported: %(reason)s") % {"reason": exc})
                 status = 400
@@ -142,11 +216,19 @@ def nces_import_view(request: HttpRequest) -> HttpResponse:
                                        "logged. Your schools are as they were; please try again later."))
                 status = 500
             else:
-                form = NCESImportForm(districts=import_districts_for(request.user))
+                if report.applied:
+                    form = NCESImportForm(districts=import_districts_for(request.user))
+                else:
+                    # Nothing written: the same form, offering to skip exactly the rows listed.
+                    status = 400
+                    form = NCESImportForm(districts=import_districts_for(request.user), initial={
+                        "district": district, "nces_district_id": nces_id,
+                        "skip_offer": skip_offer(district, nces_id, uploads, report)})
+                    stale_offer = skip
         else:
             status = 400
     return render(request, "schools/nces_import.html", {
         "form": form, "report": report, "errors_shown": report.errors[:MAX_ERRORS_SHOWN] if report else [],
         "errors_hidden": max(0, len(report.errors) - MAX_ERRORS_SHOWN) if report else 0,
-        "max_upload": settings.UPLOAD_MAX_BYTES,
+        "max_upload": settings.UPLOAD_MAX_BYTES, "stale_offer": stale_offer,
     }, status=status)

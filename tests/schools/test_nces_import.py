@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, execute_from_command_line
+from django.db import connections
 from django.urls import reverse
 
 from schools import nces
@@ -132,7 +133,8 @@ def test_a_school_is_never_moved_to_another_portal_district(tmp_path):
 # --- Bad rows --------------------------------------------------------------------------------------
 
 
-def test_a_malformed_row_is_reported_with_its_line_number_while_the_rest_load(tmp_path):
+def two_bad_rows(tmp_path) -> Path:
+    """The sample with line 3's school id and line 4's high grade malformed (280 good rows)."""
     rows = sample_text().splitlines()
     bad_id = rows[2].replace(rows[2].split(",")[0], "12000300ABCD", 1)
     bad_grade = rows[3].split(",")
@@ -140,20 +142,138 @@ def test_a_malformed_row_is_reported_with_its_line_number_while_the_rest_load(tm
     path = tmp_path / "bad.csv"
     lines = [rows[0], rows[1], bad_id, ",".join(bad_grade), *rows[4:]]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_malformed_rows_are_reported_with_their_line_and_the_command_imports_nothing(tmp_path):
+    # Before issue 9 the command imported the 280 other rows and exited 0.
     err = io.StringIO()
-    call_command("import_nces", schools=str(path), time_zone="America/Detroit", stdout=io.StringIO(),
-                 stderr=err)
+    with pytest.raises(CommandError, match="Nothing was imported: 2 malformed rows") as failure:
+        call_command("import_nces", schools=str(two_bad_rows(tmp_path)), time_zone="America/Detroit",
+                     stdout=io.StringIO(), stderr=err)
+    assert failure.value.returncode == 1
+    assert not School.objects.exists() and not District.objects.exists() and not Building.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).exists()
+    assert ("schools file, line 3 [NCES School ID]: NCES School ID '12000300ABCD' is not 12 digits"
+            in err.getvalue())
+    assert "schools file, line 4 [Low Grade]: 'ZZ' is not a grade NCES uses" in err.getvalue()
+
+
+def test_the_command_exits_non_zero_without_the_flag(tmp_path, capsys, monkeypatch):
+    path = two_bad_rows(tmp_path)
+    # The command line closes the database connections when done, which would end the test's transaction.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    with pytest.raises(SystemExit) as exit_status:
+        execute_from_command_line(["manage.py", "import_nces", "--schools", str(path),
+                                   "--time-zone", "America/Detroit"])
+    assert exit_status.value.code == 1
+    err = capsys.readouterr().err
+    assert "line 3 [NCES School ID]" in err and "Nothing was imported" in err
+    assert not School.objects.exists()
+
+
+def test_with_skip_bad_rows_the_command_imports_the_others_and_lists_the_skipped_lines(tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_nces", "--skip-bad-rows", schools=str(two_bad_rows(tmp_path)),
+                 time_zone="America/Detroit", stdout=out, stderr=err)
     assert School.objects.count() == 280
-    assert "schools file, line 3: NCES School ID '12000300ABCD' is not 12 digits" in err.getvalue()
-    assert "schools file, line 4: 'ZZ' is not a grade NCES uses" in err.getvalue()
+    assert "280 schools created" in out.getvalue() and "2 rows with errors skipped" in out.getvalue()
+    assert "Skipped malformed rows: schools file line 3, schools file line 4" in out.getvalue()
+    assert "line 3 [NCES School ID]" in err.getvalue() and "line 4 [Low Grade]" in err.getvalue()
 
 
-def test_a_row_listed_twice_is_reported_and_imported_once(tmp_path):
+def test_one_malformed_row_writes_nothing_and_reports_its_line_and_column(tmp_path):
+    import_all(only_district_ids=[ANN_ARBOR])
+    before = set(School.objects.values_list("nces_id", "name", "enrollment"))
+    renamed = PIONEER_ROW.replace("Pioneer High School", "Pioneer High")
+    rows = [r for r in sample_text().splitlines()[1:] if r.startswith(ANN_ARBOR) and r != PIONEER_ROW]
+    bad = rows[0].split(",")
+    bad[18] = "many"  # Students
+    path = tmp_path / "one-bad.csv"
+    path.write_text("\n".join([HEADER, renamed, ",".join(bad), *rows[1:]]) + "\n", encoding="utf-8")
+    report = nces_import(schools_file=path, by=None, only_district_ids=[ANN_ARBOR])
+    assert report.applied is False
+    assert [(e.line, e.column) for e in report.errors] == [(3, "Students")]
+    assert "'many' is not a number" in report.errors[0].message
+    assert set(School.objects.values_list("nces_id", "name", "enrollment")) == before  # rename not written
+    assert "nothing was imported: 1 rows with errors" in report.summary()
+
+    skipped = nces_import(schools_file=path, by=None, only_district_ids=[ANN_ARBOR], skip_bad_rows=True)
+    assert skipped.applied is True
+    assert skipped.bad_rows == [("schools file", 3)]
+    assert skipped.updated == ["Pioneer High"]
+    assert School.objects.get(nces_id=PIONEER).name == "Pioneer High"
+    assert School.objects.get(nces_id=bad[0]).enrollment is not None  # the skipped row kept its old value
+
+
+@pytest.mark.parametrize(("column", "index", "value", "message"), [
+    ("NCES School ID", 0, "", "NCES School ID is missing"),
+    ("NCES District ID", 2, "26028", "NCES District ID '26028' is not 7 digits"),
+    ("School Name", 6, "–", "School Name is missing"),
+    ("State", 11, "ZZ", "State 'ZZ' is not a U.S. state code"),
+    ("Low Grade", 4, "13X", "'13X' is not a grade NCES uses"),
+    ("Students", 18, "-4", "'-4' is not a count"),
+])
+def test_each_required_column_makes_a_row_malformed(tmp_path, column, index, value, message):
+    cells = PIONEER_ROW.split(",")
+    cells[index] = value
+    path = tmp_path / "bad.csv"
+    other = next(r for r in sample_text().splitlines() if r.startswith(ANN_ARBOR) and r != PIONEER_ROW)
+    path.write_text("\n".join([HEADER, other, ",".join(cells)]) + "\n", encoding="utf-8")
+    report = nces_import(schools_file=path, by=None, time_zone="America/Detroit",
+                         only_district_ids=[ANN_ARBOR])
+    assert report.applied is False and not School.objects.exists()
+    assert [(e.line, e.column) for e in report.errors] == [(3, column)]
+    assert message in report.errors[0].message
+    assert report.skipped_total == 0  # a malformed row is not counted as another district's school
+
+
+def test_rows_of_other_districts_are_counted_apart_not_as_malformed(tmp_path):
+    kalamazoo = PIONEER_ROW.replace(PIONEER, "261995000001").replace(f",{ANN_ARBOR},", ",2619950,", 1)
+    kalamazoo = kalamazoo.replace(",09,12,", ",09,ZZ,", 1)  # malformed, but not ours: never checked
+    path = tmp_path / "mixed.csv"
+    path.write_text("\n".join([HEADER, PIONEER_ROW, kalamazoo]) + "\n", encoding="utf-8")
+    report = nces_import(schools_file=path, by=None, time_zone="America/Detroit",
+                         only_district_ids=[ANN_ARBOR])
+    assert report.applied is True and report.errors == []
+    assert report.skipped == {"2619950": 1}
+    assert School.objects.get().nces_id == PIONEER
+
+
+def test_a_malformed_row_in_the_districts_file_stops_the_import(tmp_path):
+    rows = DISTRICTS_CSV.read_text(encoding="utf-8").splitlines()
+    bad = next(i for i, r in enumerate(rows) if ANN_ARBOR in r)
+    header = [c.strip() for c in rows[0].split(",")]
+    cells = rows[bad].split(",")
+    cells[header.index("State")] = ""
+    rows[bad] = ",".join(cells)
+    path = tmp_path / "districts.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = nces_import(schools_file=SCHOOLS_CSV, districts_file=path, by=None, time_zone="America/Detroit",
+                         only_district_ids=[ANN_ARBOR])
+    assert report.applied is False and not District.objects.exists()
+    assert [(e.source, e.line, e.column) for e in report.errors] == [("districts file", bad + 1, "State")]
+
+
+def test_a_row_listed_twice_is_reported_and_nothing_imported_unless_skipped(tmp_path):
     path = tmp_path / "twice.csv"
     path.write_text("\n".join([HEADER, PIONEER_ROW, PIONEER_ROW]) + "\n", encoding="utf-8")
     report = nces_import(schools_file=path, by=None, time_zone="America/Detroit")
-    assert School.objects.filter(nces_id=PIONEER).count() == 1
+    assert not School.objects.exists()  # before issue 9 the first row was imported anyway
     assert [(e.line, "already appears on line 2" in e.message) for e in report.errors] == [(3, True)]
+    report = nces_import(schools_file=path, by=None, time_zone="America/Detroit", skip_bad_rows=True)
+    assert School.objects.filter(nces_id=PIONEER).count() == 1
+    assert report.bad_rows == [("schools file", 3)]
+
+
+def test_skipping_stops_when_the_malformed_rows_are_not_the_ones_agreed(tmp_path):
+    path = two_bad_rows(tmp_path)
+    report = nces_import(schools_file=path, by=None, time_zone="America/Detroit", skip_bad_rows=True,
+                         expected_bad_rows=[("schools file", 3)])
+    assert report.applied is False and not School.objects.exists()
+    report = nces_import(schools_file=path, by=None, time_zone="America/Detroit", skip_bad_rows=True,
+                         expected_bad_rows=[("schools file", 4), ("schools file", 3)])
+    assert report.applied is True and School.objects.count() == 280
 
 
 def test_a_school_id_outside_its_district_is_refused(tmp_path):
@@ -162,6 +282,7 @@ def test_a_school_id_outside_its_district_is_refused(tmp_path):
     report = nces_import(schools_file=path, by=None, time_zone="America/Detroit")
     assert not School.objects.exists()
     assert "does not belong to district 2619950" in report.errors[0].message
+    assert report.errors[0].column == "NCES School ID"
 
 
 # --- Closed schools --------------------------------------------------------------------------------
@@ -377,17 +498,59 @@ def test_a_file_without_the_districts_schools_says_so(client, district_admin, wo
     assert "The file has no schools of NCES district 9999999" in response.content.decode()
 
 
-def test_the_page_reports_bad_rows_with_their_line_numbers(client, district_admin, world):
+def bad_pioneer_file() -> bytes:
     bad = PIONEER_ROW.replace(",09,12,", ",09,ZZ,", 1)
-    content = "\n".join([HEADER, bad, *[r for r in sample_text().splitlines()[1:] if r != PIONEER_ROW]])
+    return "\n".join([HEADER, bad, *[r for r in sample_text().splitlines()[1:] if r != PIONEER_ROW]]).encode()
+
+
+def test_the_page_reports_bad_rows_with_their_line_numbers_and_imports_nothing(client, district_admin, world):
+    # Before issue 9 the page imported the 31 other schools and showed a 200 "The import finished".
     client.force_login(district_admin)
-    response = client.post(URL, {"nces_district_id": ANN_ARBOR,
-                                 "schools_file": upload(content=content.encode())})
-    assert response.status_code == 200
+    response = client.post(URL, {"nces_district_id": ANN_ARBOR, "schools_file": upload(content=bad_pioneer_file())})
+    assert response.status_code == 400
     page = response.content.decode()
     assert "&#x27;ZZ&#x27; is not a grade NCES uses" in page
-    assert "<th scope=\"row\">2</th>" in page
+    assert "<th scope=\"row\">2</th><td>High Grade</td>" in page
+    assert '<caption id="bad-rows-caption">' in page
+    assert 'role="alert" id="import-errors"' in page and 'aria-describedby="import-errors bad-rows-caption"' in page
+    assert "Import the other rows and skip the 1 listed" in page
+    assert "finished without errors" not in page
+    assert not School.objects.filter(nces_id__isnull=False).exists()
+    world.district.refresh_from_db()
+    assert world.district.nces_lea_id is None  # the id entered is not kept either: nothing was written
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).exists()
+
+
+def _offer(response) -> str:
+    return response.context["form"].initial["skip_offer"]
+
+
+def test_the_admin_can_import_the_other_rows_and_skip_the_listed_ones(client, district_admin, world):
+    client.force_login(district_admin)
+    failed = client.post(URL, {"nces_district_id": ANN_ARBOR, "schools_file": upload(content=bad_pioneer_file())})
+    response = client.post(URL, {"nces_district_id": ANN_ARBOR, "schools_file": upload(content=bad_pioneer_file()),
+                                 "skip_offer": _offer(failed), "skip_bad_rows": "on"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "1 row with errors was skipped" in page
+    assert "<th scope=\"row\">2</th><td>High Grade</td>" in page
     assert world.district.schools.filter(nces_id__isnull=False).count() == 31
+    assert not School.objects.filter(nces_id=PIONEER).exists()
+    assert "1 rows with errors skipped" in AuditEvent.objects.get(action=AuditEvent.Action.IMPORT).note
+
+
+def test_the_skip_applies_only_to_the_file_whose_rows_were_listed(client, district_admin, world):
+    client.force_login(district_admin)
+    failed = client.post(URL, {"nces_district_id": ANN_ARBOR, "schools_file": upload(content=bad_pioneer_file())})
+    other = bad_pioneer_file().replace(b"Huron High School", b"Huron High")
+    response = client.post(URL, {"nces_district_id": ANN_ARBOR, "schools_file": upload(content=other),
+                                 "skip_offer": _offer(failed), "skip_bad_rows": "on"})
+    assert response.status_code == 400
+    assert "These are not the files whose rows were listed" in response.content.decode()
+    forged = client.post(URL, {"nces_district_id": ANN_ARBOR, "schools_file": upload(content=bad_pioneer_file()),
+                               "skip_offer": "forged", "skip_bad_rows": "on"})
+    assert forged.status_code == 400
+    assert not School.objects.filter(nces_id__isnull=False).exists()
 
 
 def test_a_crash_on_the_page_imports_nothing_and_says_so(client, district_admin, world, monkeypatch):
