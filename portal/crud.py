@@ -145,8 +145,8 @@ class ScopedModelForm(forms.ModelForm):
 def people_of_districts(user):
     """Ids of people holding (or having held) a membership in a district where ``user`` has an active one."""
     districts = {m.home_district.pk for m in active_memberships_for(user)}
-    return Membership.objects.filter(Q(district_id__in=districts) | Q(school__district_id__in=districts)).values(
-        "user_id")
+    return Membership.objects.filter(Q(district_id__in=districts) | Q(school__district_id__in=districts),
+                                     pending=False).values("user_id")
 
 
 def permissions_school_filter(user, model, action):

@@ -71,8 +71,12 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
     def for_user(self, user, action):
-        """People a manager may see: those holding (or having held) a membership in their scope."""
-        return self.get_queryset().filter(pk__in=Membership.objects.for_user(user, action).values("user_id"))
+        """People a manager may see: those holding (or having held) an accepted membership in their scope.
+
+        A role offered to someone of another district and not accepted yet shows nobody: until they accept,
+        the district knows only the email address it typed (accounts/people.py)."""
+        memberships = Membership.objects.for_user(user, action).filter(pending=False)
+        return self.get_queryset().filter(pk__in=memberships.values("user_id"))
 
 
 class User(AbstractBaseUser, PermissionsMixin):

@@ -188,6 +188,13 @@ class MembershipCRUD(ScopedCRUDView):
         person = User.objects.for_user(self.request.user, "view").filter(pk=wanted).first() if wanted else None
         return Membership(user=person) if person else Membership()
 
+    def column_value(self, obj, name):
+        # An offer not accepted yet names the person only by the address the district typed: their name and
+        # account belong to another district until they accept.
+        if name == "user" and obj.pending:
+            return _("%(email)s (has not accepted yet)") % {"email": obj.user.email}
+        return super().column_value(obj, name)
+
     def get_form(self, *args, **kwargs):
         self.form = super().get_form(*args, **kwargs)
         return self.form

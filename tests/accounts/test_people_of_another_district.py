@@ -253,5 +253,17 @@ def test_a_role_offered_cannot_be_bypassed_with_the_membership_form(admin_client
         "user": outsider.pk, "role": Membership.Role.COUNSELOR, "district": "", "school": world.school_a.pk,
         "agency": "", "starts_on": world.district.local_today().isoformat(), "ends_on": ""})
     assert response.status_code == 400
-    assert "accept their first role" in str(response.context["form"].errors["user"])
+    # Someone who has not accepted is not even one of the district's people: not a choice of the form.
+    assert "Select a valid choice" in str(response.context["form"].errors["user"])
     assert not Membership.objects.filter(user=outsider, pending=False, school=world.school_a).exists()
+
+
+def test_a_person_offered_a_role_is_known_only_by_the_typed_address_until_they_accept(
+        admin_client, world, outsider, district_admin):
+    people.role_offer(user=outsider, by=district_admin, district=world.district,
+                      role=Membership.Role.SCHOOL_STAFF, school=world.school_a)
+    people_page = admin_client.get(reverse("accounts:user-list")).content.decode()
+    memberships = admin_client.get(reverse("schools:membership-list")).content.decode()
+    assert outsider.display_name not in people_page and outsider.display_name not in memberships
+    assert f"{outsider.email} (has not accepted yet)" in memberships
+    assert admin_client.get(reverse("accounts:user-detail", args=[outsider.pk])).status_code == 404
