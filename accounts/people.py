@@ -26,7 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.sessions import sessions_end_for
-from portal import audit
+from portal import audit, registry
 from portal.notifications import notification_create
 from portal.scope import allowed_memberships
 from schools.models import Agency, AuditEvent, District, Membership, School, User
@@ -222,6 +222,7 @@ def user_deactivate(*, user, by) -> int:
             membership_end(membership=membership, by=by)
         ended = sessions_end_for(user=user)
         audit.record(AuditEvent.Action.SESSION_END, actor=by, obj=user, note=f"{ended} session(s) ended")
+        registry.access_ended(user)  # what apps issued to the person alone (a calendar feed) dies now
     return ended
 
 
@@ -271,6 +272,7 @@ def membership_end(*, membership, by, now: bool = False) -> str:
             membership.sessions_ended = sessions_end_for(user=person)
             audit.record(AuditEvent.Action.SESSION_END, actor=by, obj=person,
                          note=f"{membership.sessions_ended} session(s) ended: their last role ended")
+            registry.access_ended(person)
     return outcome
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from compliance.documents import DocumentKind
 from drills import demo, evaluators, reminders
 from drills.documents import drill_log_context, drill_log_title
-from drills.models import ImprovementItem
+from drills.models import CalendarFeedToken, ImprovementItem
 from portal.permissions import (
     COUNSELOR,
     DISTRICT_ADMIN,
@@ -66,4 +66,6 @@ INTEGRATION = Integration(
     ],
     digest=[reminders.digest_lines],
     demo_steps=[DemoStep("drills", demo.add_demo_drills, order=100)],
+    # A person's calendar feed address dies with their access and stays dead if they come back.
+    on_access_ended=[CalendarFeedToken.revoke_all],
 )

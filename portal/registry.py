@@ -11,6 +11,8 @@ module-level ``INTEGRATION = Integration(...)``. The portal app finds them when 
 - ``digest``: ``(district, local_today) -> {user_id: [DigestLine]}`` callables for the daily digest;
 - ``home_panels``: ``(request) -> context`` callables whose context the home page template reads;
 - ``demo_steps``: ``DemoStep`` entries that ``seed_demo`` runs in ``order``;
+- ``on_access_ended``: ``(user) -> None`` callables run when a person loses access (deactivated, or their
+  last role ended now): what the app issued to the person alone dies with it (drills' calendar feed);
 - ``action``: an ``ActionDeclaration`` (the essential action's number, its evaluator and the roles that may
   read its reasons: declared here and nowhere else);
 - ``documents`` and ``report_sections``: generated document kinds and sections of the compliance report.
@@ -88,6 +90,7 @@ class Integration:
     digest: Sequence[Callable] = ()
     home_panels: Sequence[Callable] = ()
     demo_steps: Sequence[DemoStep] = ()
+    on_access_ended: Sequence[Callable] = ()
     action: ActionDeclaration | None = None
     documents: Sequence = ()
     report_sections: Sequence = ()
@@ -148,3 +151,10 @@ def demo_steps() -> list[DemoStep]:
     """Every app's demo step, in the order they must run (the district and its people first)."""
     steps = [step for i in integrations() for step in i.demo_steps]
     return sorted(steps, key=lambda s: s.order)
+
+
+def access_ended(user) -> None:
+    """Tell every app a person lost access, inside the caller's transaction (accounts/people.py calls it)."""
+    for integration in integrations():
+        for revoke in integration.on_access_ended:
+            revoke(user)

@@ -124,3 +124,16 @@ def test_a_feed_of_a_deactivated_person_stays_dead_after_re_enabling(client, wor
     school_a_admin.is_active = True
     school_a_admin.save()
     assert client.get(path).status_code == 404
+
+
+def test_deactivating_a_person_kills_their_feed_at_once_even_if_nobody_fetched_it(client, world, school_a_admin,
+                                                                                   district_admin):
+    from accounts import people
+
+    path = _issue(client, school_a_admin)
+    client.logout()
+    people.user_deactivate(user=school_a_admin, by=district_admin)
+    assert not CalendarFeedToken.objects.filter(user=school_a_admin).live().exists()
+    people.user_enable(user=school_a_admin, by=district_admin)
+    Membership.objects.filter(user=school_a_admin).update(ends_on=None)
+    assert client.get(path).status_code == 404
