@@ -60,3 +60,23 @@ def _scan_session_table(user) -> set[str]:
         if str(decoded.get(SESSION_KEY, "")) == wanted:
             found.add(key)
     return found
+
+
+def sessions_clear_expired() -> dict[str, int]:
+    """The daily clean-up (``accounts.tasks.sessions_clear``): expired sessions, the UserSession rows whose
+    session is gone, and failed-login records older than the lockout's cool-off (they lock nobody any more).
+
+    Without it the session and attempt tables only grow, and every "your sessions" page scans more rows.
+    """
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.contrib.sessions.models import Session
+
+    from schools.models import UserSession
+
+    now = timezone.now()
+    _session_store().clear_expired()
+    live = Session.objects.filter(expire_date__gt=now).values("session_key")
+    orphans, _ = UserSession.objects.exclude(session_key__in=live).delete()
+    attempts, _ = AccessAttempt.objects.filter(attempt_time__lt=now - get_cool_off()).delete()
+    return {"user_sessions": orphans, "login_attempts": attempts}

@@ -284,6 +284,10 @@ CELERY_BEAT_SCHEDULE = {
     "compliance-document-sweep": {
         "task": "compliance.document_sweep", "schedule": crontab(minute="*/5"), "options": {"expires": 240},
     },
+    # Sessions and failed-login records that expired: the tables would otherwise only grow.
+    "accounts-sessions-clear": {
+        "task": "accounts.tasks.sessions_clear", "schedule": crontab(minute=17, hour=3), "options": {"expires": 3600},
+    },
 }
 # An email is given up (and shown on the "Undelivered emails" page) after this many failed sends.
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 6)
