@@ -22,11 +22,13 @@ install: $(STAMP)
 
 ## make run: the portal with PORTAL_ENV=dev (SQLite in db.sqlite3, Celery eager, console email, a generated
 ## secret key in the git-ignored .dev-secret-key) and the demo district; seed_demo prints the demo logins.
+## Another port: make run PORT=8001.
+PORT ?= 8000
 run: install
 	PORTAL_ENV=dev $(PY) manage.py migrate --noinput
 	PORTAL_ENV=dev $(PY) manage.py seed_demo
-	@echo "The portal is at http://127.0.0.1:8000/ (stop it with Ctrl-C)."
-	PORTAL_ENV=dev $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "The portal is at http://127.0.0.1:$(PORT)/ (stop it with Ctrl-C)."
+	PORTAL_ENV=dev $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite. Tests needing PostgreSQL, Redis, a live worker or Chromium skip with a reason
 ## when those are missing, unless REQUIRE_ALL=1 (CI), where a skip or "no tests ran" fails the run.

@@ -202,6 +202,8 @@ class ScopedCRUDView(LoginRequiredMixin, View):
     list_columns: list = []
     detail_fields: list[str] | None = None
     url_base = None
+    # The list's path segment when "<url_base>s" is not the English plural ("agencies").
+    url_plural = None
     # The template folder (default: the model's app); a page served by another app names its own.
     template_dir = None
     allow_delete = False
@@ -227,7 +229,8 @@ class ScopedCRUDView(LoginRequiredMixin, View):
         roles = [("list", ""), ("create", "new/"), ("detail", "<int:pk>/"), ("update", "<int:pk>/edit/")]
         if cls.allow_delete:
             roles.append(("delete", "<int:pk>/delete/"))
-        return [path(f"{base}s/{route}", cls.as_view(role=role), name=f"{base}-{role}") for role, route in roles]
+        plural = cls.url_plural or f"{base}s"
+        return [path(f"{plural}/{route}", cls.as_view(role=role), name=f"{base}-{role}") for role, route in roles]
 
     def url_name(self, role):
         namespace = self.request.resolver_match.namespace

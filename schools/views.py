@@ -137,6 +137,7 @@ class BuildingCRUD(ScopedCRUDView):
 
 class AgencyCRUD(ScopedCRUDView):
     model = Agency
+    url_plural = "agencies"
     fields = ["district", "name", "kind", "jurisdiction", "phone"]
     list_columns = ["name", "kind", "jurisdiction", "phone"]
     empty_message = _l("No agencies yet. Add the police, fire and EMS agencies that serve your schools.")

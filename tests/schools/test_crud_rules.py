@@ -335,3 +335,15 @@ def test_a_verified_superuser_gets_into_the_django_admin(client, superuser):
     client.force_login(superuser)
     assert client.get("/operator/").status_code == 200
 
+
+
+def test_list_urls_are_spelled_as_people_spell_them():
+    assert reverse("schools:agency-list") == "/district/agencies/"
+    assert reverse("schools:building-list") == "/district/buildings/"
+
+
+def test_every_page_names_the_portals_icon(client, district_admin):
+    client.force_login(district_admin)
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").content.decode()
+    client.logout()
+    assert client.get(reverse("login")).content.decode().count('rel="icon"') == 1
