@@ -350,23 +350,22 @@ class ScopedCRUDView(LoginRequiredMixin, View):
 
     def do_create(self, request):
         require_any(request, self.model, "add")
-        form = self.get_form(request.POST or None, request.FILES or None, instance=self.new_instance(), action="add")
-        if request.method == "POST" and form.is_valid():
-            obj = save_in_scope(request, form, "add")
-            messages.success(request, _("%(name)s saved.") % {"name": obj})
-            return HttpResponseRedirect(self.success_url(obj))
-        return self.render("form", form=form, object=None, status=400 if form.errors else 200)
+        return self.form_page(request, instance=self.new_instance(), action="add", shown=None)
 
     def do_update(self, request, pk):
         obj = self.get_object(pk, "view")
         require_action(request, obj, "change")
         self.refuse_if_locked(obj)
-        form = self.get_form(request.POST or None, request.FILES or None, instance=obj, action="change")
+        return self.form_page(request, instance=obj, action="change", shown=obj)
+
+    def form_page(self, request, *, instance, action, shown):
+        """The create and edit page: the form, or the save in scope and a redirect to the record."""
+        form = self.get_form(request.POST or None, request.FILES or None, instance=instance, action=action)
         if request.method == "POST" and form.is_valid():
-            obj = save_in_scope(request, form, "change")
+            obj = save_in_scope(request, form, action)
             messages.success(request, _("%(name)s saved.") % {"name": obj})
             return HttpResponseRedirect(self.success_url(obj))
-        return self.render("form", form=form, object=obj, status=400 if form.errors else 200)
+        return self.render("form", form=form, object=shown, status=400 if form.errors else 200)
 
     def do_delete(self, request, pk):
         obj = self.get_object(pk, "view")
