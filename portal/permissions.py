@@ -17,9 +17,11 @@ THREAT_TEAM = "threat_team"
 COUNSELOR = "counselor"
 SRO = "sro"
 TIP_TRIAGE = "tip_triage"
+# A fire, EMS or emergency-management partner with a time-boxed, read-mostly grant at chosen schools.
+RESPONDER = "responder"
 
 ALL_ROLES = frozenset({DISTRICT_ADMIN, DISTRICT_LEADER, SCHOOL_ADMIN, SCHOOL_STAFF, THREAT_TEAM, COUNSELOR, SRO,
-                       TIP_TRIAGE})
+                       TIP_TRIAGE, RESPONDER})
 ACTIONS = ("view", "add", "change", "delete")
 
 _MATRIX: dict[str, dict[str, frozenset]] = {}
@@ -76,5 +78,6 @@ def label_of(model) -> str:
     return model._meta.label_lower
 
 
-STAFF_ROLES = ALL_ROLES
+# The district's own people (and its SROs): everyone but outside partners on a time-boxed grant.
+STAFF_ROLES = ALL_ROLES - {RESPONDER}
 DISTRICT_ROLES = frozenset({DISTRICT_ADMIN, DISTRICT_LEADER})

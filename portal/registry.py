@@ -8,6 +8,7 @@ module-level ``INTEGRATION = Integration(...)``. The portal app finds them when 
 - ``matrix``: ``{"app.model": {"view": roles, "add": roles, ...}}``, the app's rows of the permission matrix;
 - ``navigation``: ``NavLink`` entries (section, label, URL name, model label, action, order);
 - ``followups``: ``FollowUpSource`` entries for My tasks (concrete ``FollowUp`` models);
+- ``owed_tasks``: ``OwedTaskSource`` entries for My tasks: work the records say is owed (portal/owed_tasks.py);
 - ``digest``: ``(district, local_today) -> {user_id: [DigestLine]}`` callables for the daily digest;
 - ``home_panels``: ``(request) -> context`` callables whose context the home page template reads;
 - ``demo_steps``: ``DemoStep`` entries that ``seed_demo`` runs in ``order``;
@@ -87,6 +88,7 @@ class Integration:
     matrix: Mapping[str, Mapping[str, Iterable[str]]] = dataclasses.field(default_factory=dict)
     navigation: Sequence[NavLink] = ()
     followups: Sequence[FollowUpSource] = ()
+    owed_tasks: Sequence = ()  # portal.owed_tasks.OwedTaskSource
     digest: Sequence[Callable] = ()
     home_panels: Sequence[Callable] = ()
     demo_steps: Sequence[DemoStep] = ()
@@ -125,7 +127,7 @@ def discover() -> None:
 
 def apply(integration: Integration) -> None:
     """Put one app's declarations into the portal's registries (compliance reads its own parts)."""
-    from portal import followups, navigation, notifications, permissions
+    from portal import followups, navigation, notifications, owed_tasks, permissions
 
     permissions.declare_verbs(*integration.verbs)
     for model_label, actions in integration.matrix.items():
@@ -138,6 +140,8 @@ def apply(integration: Integration) -> None:
     for source in integration.followups:
         followups.register(source.model, label=source.label, link=source.link, school_path=source.school_path,
                            select_related=source.select_related)
+    for source in integration.owed_tasks:
+        owed_tasks.register(source)
     for provider in integration.digest:
         notifications.register_digest_provider(provider)
     _INTEGRATIONS[integration.app_label] = integration

@@ -9,13 +9,17 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from portal import audit, followups
+from portal import audit, followups, owed_tasks
 from portal.crud import get_scoped_or_404
 from portal.uploads import DOCUMENTS, IMAGE_TYPES, SafeFileField
 from schools.models import AuditEvent
+
+
+OWED_SHOWN = 50
 
 
 class TaskFilterForm(forms.Form):
@@ -61,9 +65,17 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     if data.get("overdue"):
         tasks = [t for t in tasks if t.is_overdue]
     page = Paginator(tasks, 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    owed = owed_tasks.tasks_for(request.user, memberships, today)
+    if data.get("overdue"):
+        owed = [t for t in owed if t.overdue]
+    if data.get("kind"):
+        owed = []  # the kind filter picks one kind of follow-up
     return render(request, "portal/my_tasks.html", {
         "page": page, "form": form, "is_school_admin": is_school_admin,
-        "overdue_count": sum(1 for t in tasks if t.is_overdue),
+        "overdue_count": sum(1 for t in tasks if t.is_overdue) + sum(1 for t in owed if t.overdue),
+        # Owed work is a short list by nature (what is waiting now): shown whole above the follow-ups.
+        "owed": owed[:OWED_SHOWN], "owed_more": max(0, len(owed) - OWED_SHOWN),
     })
 
 

@@ -145,6 +145,10 @@ INSTALLED_APPS = [
     "accounts",
     "compliance",
     "drills",
+    "reporting",
+    "coordination",
+    # threat_mgmt is the one action app that imports others (a case opened from a tip): it comes after them.
+    "threat_mgmt",
 ]
 if IS_TEST:
     # A test-only app with a concrete FollowUp, proving the shared mechanisms without any action app.

@@ -28,6 +28,10 @@ urlpatterns = [
     path("district/", include("schools.urls")),
     path("compliance/", include("compliance.urls")),
     path("drills/", include("drills.urls")),
+    path("tips/", include("reporting.urls_public")),
+    path("reporting/", include("reporting.urls")),
+    path("coordination/", include("coordination.urls")),
+    path("threat/", include("threat_mgmt.urls")),
     path("operator/", admin.site.urls),
 ]
 

@@ -275,6 +275,9 @@ class Agency(models.Model):
         EMS = "ems", _("EMS")
         DISPATCH = "dispatch", _("911 centre")
         EMERGENCY_MANAGEMENT = "emergency_management", _("Emergency management")
+        PUBLIC_HEALTH = "public_health", _("Public health")
+        HOSPITAL = "hospital", _("Hospital")
+        UTILITY = "utility", _("Utility")
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="agencies")
     name = models.CharField(_("name"), max_length=200)
@@ -506,7 +509,11 @@ def instructional_days(school: School, start: dt.date, end: dt.date) -> list[dt.
 # --------------------------------------------------------------------------------------------
 
 DISTRICT_ONLY_ROLES = ("district_admin", "district_leader", "tip_triage")
-SCHOOL_ONLY_ROLES = ("school_admin", "school_staff", "sro")
+SCHOOL_ONLY_ROLES = ("school_admin", "school_staff", "sro", "responder")
+# Roles held for a partner agency: the membership names the agency.
+AGENCY_ROLES = ("sro", "responder")
+# A responder (fire, EMS, emergency management) reads plans through a grant that ends within a year.
+RESPONDER_LONGEST_GRANT_DAYS = 366
 
 
 class MembershipQuerySet(ScopedQuerySet):
@@ -527,13 +534,14 @@ class Membership(models.Model):
         COUNSELOR = "counselor", _("Counselor")
         SRO = "sro", _("School resource officer")
         TIP_TRIAGE = "tip_triage", _("Tip triage")
+        RESPONDER = "responder", _("Partner responder")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
     school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships",
-                               help_text=_("The officer's agency (school resource officers only)."))
+                               help_text=_("The person's agency (school resource officers and partner responders only)."))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Leave empty while it lasts."))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -564,8 +572,13 @@ class Membership(models.Model):
                 name="membership_school_roles_on_school",
             ),
             models.CheckConstraint(
-                condition=(Q(role="sro", agency__isnull=False) | (~Q(role="sro") & Q(agency__isnull=True))),
-                name="membership_agency_for_sro_only",
+                condition=(Q(role__in=AGENCY_ROLES, agency__isnull=False)
+                           | (~Q(role__in=AGENCY_ROLES) & Q(agency__isnull=True))),
+                name="membership_agency_for_agency_roles_only",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="responder") | Q(ends_on__isnull=False),
+                name="membership_responder_grant_ends",
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
@@ -606,8 +619,13 @@ class Membership(models.Model):
             errors["school"] = _("This role is held at one school; choose the school.")
         if self.role == self.Role.SRO and not self.agency_id:
             errors["agency"] = _("A school resource officer needs their agency.")
-        if self.role != self.Role.SRO and self.agency_id:
-            errors["agency"] = _("Only school resource officers have an agency.")
+        if self.role == self.Role.RESPONDER and not self.agency_id:
+            errors["agency"] = _("A partner responder needs the agency they answer for.")
+        if self.role not in AGENCY_ROLES and self.agency_id:
+            errors["agency"] = _("Only school resource officers and partner responders have an agency.")
+        if self.role == self.Role.RESPONDER and self.starts_on and (
+                not self.ends_on or (self.ends_on - self.starts_on).days > RESPONDER_LONGEST_GRANT_DAYS):
+            errors["ends_on"] = _("A responder's access needs an end date at most one year after it starts.")
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The membership cannot end before it starts.")
         if self.agency_id and not errors:

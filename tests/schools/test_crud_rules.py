@@ -299,11 +299,18 @@ def test_instructional_days_start_on_the_first_day_of_school(world):
     (dict(role=Role.SCHOOL_STAFF, district="district"), "school",
      "This role is held at one school; choose the school."),
     (dict(role=Role.SCHOOL_STAFF, school="school_a", agency="agency"), "agency",
-     "Only school resource officers have an agency."),
+     "Only school resource officers and partner responders have an agency."),
     (dict(role=Role.SCHOOL_STAFF, school="school_a", ends_on="2026-01-01"), "ends_on",
      "The membership cannot end before it starts."),
+    (dict(role=Role.RESPONDER, school="school_a", agency="agency"), "ends_on",
+     "A responder's access needs an end date at most one year after it starts."),
+    (dict(role=Role.RESPONDER, school="school_a", agency="agency", ends_on="2030-01-01"), "ends_on",
+     "A responder's access needs an end date at most one year after it starts."),
+    (dict(role=Role.RESPONDER, school="school_a"), "agency",
+     "A partner responder needs the agency they answer for."),
 ], ids=["district-and-school", "sro-without-agency", "district-role-at-school", "school-role-for-district",
-        "agency-for-non-sro", "ends-before-start"])
+        "agency-for-non-sro", "ends-before-start", "responder-without-end", "responder-over-a-year",
+        "responder-without-agency"])
 def test_an_inconsistent_membership_is_a_form_error(client, district_admin, world, fields, field, message):
     person = UserFactory()
     MembershipFactory(user=person, role=Role.SCHOOL_STAFF, school=world.school_b)

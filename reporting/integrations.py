@@ -1,0 +1,5 @@
+"""Everything reporting adds to the shared registries, in one place (see drills/integrations.py)."""
+
+from portal.registry import Integration
+
+INTEGRATION = Integration(app_label="reporting")
