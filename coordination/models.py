@@ -1,1 +1,2 @@
-"""Coordination with first responders (action 5): partners, plans reviewed and signed by responders, site information."""
+"""Coordination with first responders (action 5):
+partners, plans reviewed and signed by responders, site information."""

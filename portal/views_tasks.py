@@ -18,7 +18,6 @@ from portal.crud import get_scoped_or_404
 from portal.uploads import DOCUMENTS, IMAGE_TYPES, SafeFileField
 from schools.models import AuditEvent
 
-
 OWED_SHOWN = 50
 
 

@@ -1,1 +1,2 @@
-"""Anonymous reporting (action 4): the public tip line, tip codes and two-way chat, triage and escalation."""
+"""Anonymous reporting (action 4):
+the public tip line, tip codes and two-way chat, triage and escalation."""

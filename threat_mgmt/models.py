@@ -1,1 +1,2 @@
-"""Behavioral threat assessment and management (action 6): confidential cases from referral to closure."""
+"""Behavioral threat assessment and management (action 6):
+confidential cases from referral to closure."""
