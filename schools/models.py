@@ -541,7 +541,7 @@ class Membership(models.Model):
     district = models.ForeignKey(District, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
     school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships")
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships",
-                               help_text=_("The person's agency (school resource officers and partner responders only)."))
+                               help_text=_("The person's agency (SROs and partner responders only)."))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Leave empty while it lasts."))
     created_at = models.DateTimeField(auto_now_add=True)

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='membership',
             name='agency',
-            field=models.ForeignKey(blank=True, help_text="The person's agency (school resource officers and partner responders only).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='schools.agency'),
+            field=models.ForeignKey(blank=True, help_text="The person's agency (SROs and partner responders only).", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='schools.agency'),
         ),
         migrations.AlterField(
             model_name='membership',
