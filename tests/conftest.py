@@ -135,8 +135,20 @@ def ended_membership_user(world):
                         ends_on=dt.date(2025, 6, 30)))
 
 
+@pytest.fixture
+def responder(world):
+    """A fire department partner with a time-boxed responder grant at School A (ends within the year)."""
+    from schools.models import Agency
+
+    fire = AgencyFactory(district=world.district, name="Ann Arbor Fire Department", kind=Agency.Kind.FIRE)
+    today = world.district.local_today()
+    return _person("captain@fire.example", "Rae Responder",
+                   dict(role=Role.RESPONDER, school=world.school_a, agency=fire,
+                        starts_on=today - dt.timedelta(days=30), ends_on=today + dt.timedelta(days=300)))
+
+
 PERSONAS = ["district_admin", "district_leader", "school_a_admin", "school_b_admin", "school_a_staff",
-            "sro_two_schools", "counselor_threat_team", "tip_triage", "no_membership"]
+            "sro_two_schools", "counselor_threat_team", "tip_triage", "responder", "no_membership"]
 
 
 @pytest.fixture

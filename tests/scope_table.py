@@ -121,7 +121,10 @@ TESTS_DIR = Path(__file__).resolve().parent
 # --- Persona groups ------------------------------------------------------------------------------
 
 EVERYONE = frozenset(PERSONAS)
-MEMBERS = EVERYONE - {"no_membership"}
+# Outside partners on a time-boxed grant (a fire captain at School A): they read only what a matrix row
+# grants the responder role, so the district's own people (MEMBERS, obj()'s default) leave them out.
+PARTNERS = frozenset({"responder"})
+MEMBERS = EVERYONE - {"no_membership"} - PARTNERS
 DISTRICT_ADMIN = frozenset({"district_admin"})
 SCHOOL_ADMINS = frozenset({"school_a_admin", "school_b_admin"})
 SCHOOL_EDITORS = DISTRICT_ADMIN | SCHOOL_ADMINS

@@ -4,7 +4,7 @@ tests/scope_table.py."""
 from django.core.files.base import ContentFile
 
 from compliance.models import GeneratedDocument
-from tests.scope_table import DOCUMENT_READERS, make_school, obj, page, post_only
+from tests.scope_table import DOCUMENT_READERS, MEMBERS, PARTNERS, make_school, obj, page, post_only
 
 from ..factories import UserFactory
 
@@ -20,7 +20,7 @@ def make_document(world, school):
 
 URLS = {
     "compliance:dashboard": page(),
-    "compliance:school-status": obj(make_school),
+    "compliance:school-status": obj(make_school, ok=MEMBERS | PARTNERS),  # School is readable by every role
     "compliance:document-list": page(),
     "compliance:document-request": page(ok=DOCUMENT_READERS),
     "compliance:document-detail": obj(make_document, ok=DOCUMENT_READERS),

@@ -2,10 +2,10 @@
 
 import datetime as dt
 
-from tests.scope_table import MEMBERS, SCHOOL_ADMINS, SCHOOL_EDITORS, obj, page, unique
+from tests.scope_table import MEMBERS, PARTNERS, SCHOOL_ADMINS, SCHOOL_EDITORS, obj, page, unique
 from tests.testapp.models import Walkthrough
 
-WALK_READERS = MEMBERS - {"tip_triage"}  # tests/testapp/integrations.py
+WALK_READERS = (MEMBERS | PARTNERS) - {"tip_triage"}  # tests/testapp/integrations.py
 
 
 def make_walkthrough(world, school):
