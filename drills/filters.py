@@ -3,6 +3,7 @@
 import datetime as dt
 
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.dates import local_midnight
@@ -17,12 +18,26 @@ class DrillFilter(PortalFilterSet):
     school = django_filters.ModelChoiceFilter(queryset=School.objects.all(), label=_("School"))
     kind = django_filters.ModelChoiceFilter(queryset=DrillKind.objects.all(), label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=Drill.Status.choices, label=_("Status"))
+    waiting = django_filters.ChoiceFilter(choices=[
+        ("results", _("Results to record (past its planned time)")),
+        ("sign_off", _("Awaiting sign-off")),
+        ("countersignature", _("Awaiting countersignature")),
+    ], method="by_waiting", label=_("Waiting for"))
     date_from = django_filters.DateFilter(method="on_or_after", label=_("From"), widget=DateInput())
     date_to = django_filters.DateFilter(method="on_or_before", label=_("To"), widget=DateInput())
 
     class Meta:
         model = Drill
         fields = ["school", "kind", "status"]
+
+    def by_waiting(self, queryset, name, value):
+        """The work a drill is waiting for (the same tests as the owed tasks of drills/owed.py)."""
+        queryset = queryset.current()
+        if value == "results":
+            return queryset.filter(status=Drill.Status.PLANNED, planned_start__lt=timezone.now())
+        if value == "sign_off":
+            return queryset.filter(status=Drill.Status.COMPLETED, signed_at__isnull=True)
+        return queryset.filter(signed_at__isnull=False, countersigned_at__isnull=True)
 
     # A drill's date is when it was held, or while not held yet when it is planned.
     def on_or_after(self, queryset, name, value):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from compliance.documents import DocumentKind
-from drills import demo, evaluators, reminders
+from drills import demo, evaluators, owed, reminders
 from drills.documents import drill_log_context, drill_log_title
 from drills.models import CalendarFeedToken, ImprovementItem
 from portal.permissions import (
@@ -60,6 +60,7 @@ INTEGRATION = Integration(
         FollowUpSource(ImprovementItem, label=_("Drill improvement item"), link=_improvement_item_link,
                        school_path="after_action__drill__school", select_related=("after_action",)),
     ],
+    owed_tasks=owed.SOURCES,
     documents=[
         DocumentKind(key="drill_log", label=_("Drill log"), template="drills/documents/drill_log.html",
                      title=drill_log_title, context=drill_log_context, action="add"),

@@ -553,6 +553,11 @@ class Drill(SignedRecord):
             models.Index(fields=["status", "planned_start"], name="drill_status_planned"),
             models.Index(fields=["kind", "planned_start"], name="drill_kind_planned"),
             models.Index(fields=["actual_start"], name="drill_actual_start"),
+            # The "waiting for" filter and the owed tasks: small partial indexes over the few waiting rows.
+            models.Index(fields=["school", "actual_start"], name="drill_awaiting_sign_off",
+                         condition=Q(status="completed", signed_at__isnull=True)),
+            models.Index(fields=["school", "signed_at"], name="drill_awaiting_countersign",
+                         condition=Q(signed_at__isnull=False, countersigned_at__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(
@@ -612,6 +617,11 @@ class Drill(SignedRecord):
 
     def local_date(self, tz) -> dt.date:
         return timezone.localtime(self.held_or_planned_at, tz).date()
+
+    @property
+    def past_planned_time(self) -> bool:
+        """Still planned after its time: the results are owed (or it should be cancelled)."""
+        return self.status == self.Status.PLANNED and self.planned_start < timezone.now()
 
     def sign_off_problems(self) -> list[str]:
         """What stops the school admin from signing, in words (empty when it can be signed)."""
