@@ -174,12 +174,14 @@ def save_in_scope(request, form, action):
 def delete_problems(obj) -> list[str]:
     """Why ``obj`` cannot be deleted without altering a record that names it, in words (empty: it can be).
 
-    Every model that references ``obj``'s model (a foreign key, a many-to-many) may declare what protects
+    The record's model may say why itself (a method ``delete_problems() -> list[str]``); every model that
+    references ``obj``'s model (a foreign key, a many-to-many) may declare what protects
     the rows it names with a classmethod ``references_problems(field, target) -> list[str]``; a signed
     record (``portal.signed.SignedRecord``) does: a building a signed drill log names is not deleted, where
     the database would otherwise drop the many-to-many row silently (SQLite) or refuse with an error.
     """
-    problems = []
+    own = getattr(obj, "delete_problems", None)  # what the record itself says (a school year that has begun)
+    problems = list(own()) if own is not None else []
     for relation in obj._meta.related_objects:
         hook = getattr(relation.related_model, "references_problems", None)
         if hook is not None:

@@ -339,6 +339,13 @@ class SchoolYear(models.Model):
     def __str__(self):
         return self.name
 
+    def delete_problems(self) -> list[str]:
+        """A year that has begun holds the records of its days (drills, tips, cases, reports that cite it)."""
+        if self.starts_on <= self.district.local_today():
+            return [_("%(year)s has begun: it holds the records of its days and the reports that cite it, so "
+                      "it cannot be deleted. Correct its dates instead if they are wrong.") % {"year": self.name}]
+        return []
+
     # Years a school year's dates may fall in (portal.forms keeps every date input to the same range):
     # date arithmetic on a year ending near 9999-12-31 overflows on every page of the district.
     MIN_YEAR, MAX_YEAR = 1900, 2200

@@ -1,6 +1,8 @@
 """The scope table of schools' URLs (the organisation: schools, buildings, years, memberships); see
 tests/scope_table.py. The builders of these records are shared there, since every app's pages use them."""
 
+import datetime as dt
+
 from tests.scope_table import (
     DISTRICT_ADMIN,
     MEMBERS,
@@ -15,7 +17,20 @@ from tests.scope_table import (
     make_term,
     obj,
     page,
+    unique,
 )
+
+
+def make_future_school_year(world, school):
+    """A year not begun yet: the only kind that can be deleted (SchoolYear.delete_problems)."""
+    from schools.models import SchoolYear
+
+    start = dt.date(2100 + unique() % 90, 7, 1)
+    return SchoolYear.objects.create(district=school.district, name=f"{start.year}-{start.year % 100 + 1}",
+                                     starts_on=start, ends_on=start.replace(year=start.year + 1) - dt.timedelta(days=1),
+                                     first_instructional_day=start + dt.timedelta(days=60),
+                                     last_instructional_day=start + dt.timedelta(days=340))
+
 
 # schools' rows let every role read the organisation, partner responders included (schools/integrations.py).
 READERS = MEMBERS | PARTNERS
@@ -38,7 +53,7 @@ URLS = {
     "schools:schoolyear-create": page(ok=DISTRICT_ADMIN),
     "schools:schoolyear-detail": obj(make_school_year, ok=READERS),
     "schools:schoolyear-update": obj(make_school_year, ok=DISTRICT_ADMIN, others=403),
-    "schools:schoolyear-delete": obj(make_school_year, ok=DISTRICT_ADMIN, others=403),
+    "schools:schoolyear-delete": obj(make_future_school_year, ok=DISTRICT_ADMIN, others=403),
     "schools:term-list": page(),
     "schools:term-create": page(ok=DISTRICT_ADMIN),
     "schools:term-detail": obj(make_term, ok=READERS),

@@ -354,3 +354,21 @@ def test_every_page_names_the_portals_icon(client, district_admin):
     assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").content.decode()
     client.logout()
     assert client.get(reverse("login")).content.decode().count('rel="icon"') == 1
+
+
+# --- Records cannot be damaged by accident ----------------------------------------------------------
+
+
+def test_a_school_year_that_has_begun_cannot_be_deleted_but_a_future_one_can(client, district_admin, world):
+    client.force_login(district_admin)
+    begun = world.year  # 2026-27, begun on 1 July 2026
+    response = client.post(url("schoolyear-delete", begun))
+    assert response.status_code == 409
+    assert "has begun: it holds the records of its days" in response.content.decode()
+    assert SchoolYear.objects.filter(pk=begun.pk).exists()
+
+    future = SchoolYear.objects.create(district=world.district, name="2099-00", starts_on=dt.date(2099, 7, 1),
+                                       ends_on=dt.date(2100, 6, 30), first_instructional_day=dt.date(2099, 9, 1),
+                                       last_instructional_day=dt.date(2100, 6, 10))
+    assert client.post(url("schoolyear-delete", future)).status_code == 302
+    assert not SchoolYear.objects.filter(pk=future.pk).exists()
