@@ -97,7 +97,7 @@ def invitation_send(*, user, by, district) -> None:
 
 
 def user_invite(*, by, district, email, display_name, title="", phone="", role, school=None,
-                agency=None) -> User:
+                agency=None, ends_on=None) -> User:
     """Create an inactive account with one membership starting today, and email the invitation.
 
     An email that already has an account outside the district (``InviteForm`` refuses one the admin can
@@ -108,7 +108,7 @@ def user_invite(*, by, district, email, display_name, title="", phone="", role, 
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
         role_offer(user=existing, by=by, district=district, role=role, school=school, agency=agency,
-                   note="invited")
+                   note="invited", ends_on=ends_on)
         return existing
     with transaction.atomic():
         user = User.objects.create_user(
@@ -117,7 +117,7 @@ def user_invite(*, by, district, email, display_name, title="", phone="", role, 
         )
         membership = Membership.objects.create(
             user=user, role=role, school=school, district=None if school else district, agency=agency,
-            starts_on=district.local_today(), created_by=by,
+            starts_on=district.local_today(), ends_on=ends_on, created_by=by,
         )
         audit.record(AuditEvent.Action.CREATE, actor=by, obj=user, district_id=district.pk,
                      fields=["email", "display_name", "title", "phone"], note="invited")
@@ -141,7 +141,7 @@ def role_offer_link(membership) -> str:
                                                           kwargs={"pk": membership.pk})
 
 
-def role_offer(*, user, by, district, role, school=None, agency=None, note="offered") -> Membership:
+def role_offer(*, user, by, district, role, school=None, agency=None, note="offered", ends_on=None) -> Membership:
     """Offer ``user`` a role in ``district``: a pending membership and an email with the link to accept it.
 
     Used for accounts that belong (or belonged) to another district: nothing about the account changes,
@@ -150,7 +150,7 @@ def role_offer(*, user, by, district, role, school=None, agency=None, note="offe
     with transaction.atomic():
         membership = Membership.objects.create(
             user=user, role=role, school=school, district=None if school else district, agency=agency,
-            starts_on=district.local_today(), created_by=by, pending=True,
+            starts_on=district.local_today(), ends_on=ends_on, created_by=by, pending=True,
         )
         audit.record(PERMISSION_CHANGE, actor=by, obj=membership, fields=[*MEMBERSHIP_FIELDS, "pending"],
                      note=f"{note}; awaiting the person's acceptance")
