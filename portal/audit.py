@@ -50,14 +50,26 @@ def _district_id_of(obj):
     return None
 
 
+def label_of(obj, object_id="") -> str:
+    """The record in words for the audit log: its ``audit_label`` (a model opts in), else "Drill 697"."""
+    label = getattr(obj, "audit_label", None)
+    if label:
+        return str(label)
+    number = object_id or obj.pk
+    name = str(obj._meta.verbose_name).capitalize()
+    return f"{name} {number}" if number else name
+
+
 def record(action, *, actor=None, obj=None, object_type="", object_id="", fields=(), district_id=None,
            request=None, actor_label="", note=""):
     """Log one event. ``fields`` are names only; values never reach the audit log."""
     from schools.models import AuditEvent
 
+    object_label = ""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk or "")
+        object_label = label_of(obj, object_id)
         district_id = district_id or _district_id_of(obj)
     if actor is None and request is not None and getattr(request, "user", None) is not None:
         actor = request.user if request.user.is_authenticated else None
@@ -72,6 +84,7 @@ def record(action, *, actor=None, obj=None, object_type="", object_id="", fields
         action=action,
         object_type=object_type,
         object_id=str(object_id)[:64],
+        object_label=object_label[:200],
         fields=sorted(fields),
         district_id=district_id,
         path=(request.path[:300] if request is not None else ""),

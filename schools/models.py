@@ -689,6 +689,10 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
     object_type = models.CharField(max_length=100, blank=True, db_index=True)
     object_id = models.CharField(max_length=64, blank=True)
+    # What the record was, in words people use ("Fire drill, Pioneer High, 2 Oct 2026"): the model's
+    # ``audit_label`` when it has one, else its kind and number. Never a confidential record's content:
+    # a model whose name or title carries personal data does not define ``audit_label``.
+    object_label = models.CharField(max_length=200, blank=True)
     fields = models.JSONField(default=list, blank=True)
     # The district the event belongs to, so district admins see only their own. No database constraint:
     # an audit write must never be blocked.
