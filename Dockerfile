@@ -33,4 +33,6 @@ RUN useradd --system --uid 10001 --create-home --home-dir /home/portal --shell /
 USER portal
 
 EXPOSE 8000
-CMD ["gunicorn", "safety_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# No client address, browser or referrer in the access log (the tip line is anonymous).
+CMD ["gunicorn", "safety_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
+     "--access-logformat", "%(t)s \"%(r)s\" %(s)s %(b)s %(M)sms"]

@@ -487,3 +487,123 @@ def digest_send_hourly(*, now=None) -> int:
             # One district's failure must not cost every later district its digest.
             logger.exception("Digest failed for district %s", district.pk)
     return written
+
+
+# --------------------------------------------------------------------------------------------
+# The webhook channel: a district's SMS or paging gateway
+# --------------------------------------------------------------------------------------------
+# An app keeps its own outbox rows for webhook calls (claimed like ``Notification``) and sends each with
+# ``webhook_post``. The rules: https only; the host's every address public (no private, loopback,
+# link-local, reserved or multicast address) unless the operator lists the host or its network in
+# ``settings.WEBHOOK_ALLOWED_HOSTS``; the connection goes to the address that was checked (a second DNS
+# answer cannot point it elsewhere); no redirect is followed; 5 seconds at most; the body is signed with
+# HMAC-SHA256 (``X-Portal-Signature: sha256=<hex of HMAC(secret, "<timestamp>.<body>")>``, the timestamp in
+# ``X-Portal-Timestamp``); the body carries plain values and a link, never a record's content.
+
+WEBHOOK_TIMEOUT_SECONDS = 5
+
+
+class WebhookError(Exception):
+    """A webhook address refused by the rules, or a call that did not succeed (the message says why)."""
+
+
+def _webhook_allowlist():
+    import ipaddress
+
+    hosts, networks = set(), []
+    for entry in getattr(settings, "WEBHOOK_ALLOWED_HOSTS", []) or []:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            hosts.add(entry.lower())
+    return hosts, networks
+
+
+def webhook_resolve(url: str) -> tuple[str, int, str, list[str]]:
+    """Check ``url`` against the rules; returns (host, port, path with query, the checked addresses).
+
+    Raises ``WebhookError`` with the reason in words.
+    """
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 443
+    except ValueError:
+        raise WebhookError(_("The webhook address is not a valid URL.")) from None
+    if parts.scheme != "https":
+        raise WebhookError(_("A webhook address must start with https://."))
+    host = (parts.hostname or "").lower()
+    if not host or parts.username or parts.password:
+        raise WebhookError(_("A webhook address needs a host name and no user name or password."))
+    allowed_hosts, allowed_networks = _webhook_allowlist()
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise WebhookError(_("The webhook host %(host)s could not be found.") % {"host": host}) from None
+    addresses = sorted({info[4][0] for info in infos})
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if host in allowed_hosts or any(ip in network for network in allowed_networks):
+            continue
+        if not ip.is_global or ip.is_multicast:
+            raise WebhookError(_("The webhook host %(host)s is a private, local or reserved address; the "
+                                 "operator must allow it first.") % {"host": host})
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return host, port, path, addresses
+
+
+def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
+    import hashlib
+    import hmac
+
+    return "sha256=" + hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+
+
+def _webhook_request(address: str, host: str, port: int, path: str, body: bytes, headers: dict,
+                     timeout: float) -> int:
+    """POST to the checked address (TLS checked against ``host``); returns the status; never follows a
+    redirect (http.client does not)."""
+    import http.client
+    import socket
+    import ssl
+
+    context = ssl.create_default_context()
+
+    class PinnedConnection(http.client.HTTPSConnection):
+        def connect(self):
+            sock = socket.create_connection((address, port), timeout=timeout)
+            self.sock = context.wrap_socket(sock, server_hostname=host)
+
+    connection = PinnedConnection(host, port, timeout=timeout, context=context)
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(65536)
+        return response.status
+    finally:
+        connection.close()
+
+
+def webhook_post(url: str, *, secret: str, payload: dict, now=None) -> None:
+    """Send one signed webhook call; raises ``WebhookError`` unless the gateway answered 2xx."""
+    import json
+
+    for key, value in payload.items():
+        _check_plain(value, key)
+    host, port, path, addresses = webhook_resolve(url)
+    body = json.dumps(payload, default=str, sort_keys=True).encode()
+    timestamp = str(int((now or timezone.now()).timestamp()))
+    headers = {"Content-Type": "application/json", "User-Agent": "school-safety-portal-webhook",
+               "X-Portal-Timestamp": timestamp, "X-Portal-Signature": webhook_signature(secret, timestamp, body)}
+    try:
+        status = _webhook_request(addresses[0], host, port, path, body, headers, WEBHOOK_TIMEOUT_SECONDS)
+    except (OSError, TimeoutError) as exc:
+        raise WebhookError(_("The webhook call failed: %(error)s") % {"error": type(exc).__name__}) from None
+    if 300 <= status < 400:
+        raise WebhookError(_("The webhook answered with a redirect (%(status)s); redirects are not followed.")
+                           % {"status": status})
+    if not 200 <= status < 300:
+        raise WebhookError(_("The webhook answered %(status)s.") % {"status": status})

@@ -382,10 +382,23 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DEMO_DATA_ALLOWED = IS_DEV or env_bool("DEMO_DATA_ALLOWED", False)
 PAGINATE_BY = 25
 
+# Operator allowlist of webhook hosts or networks (portal.notifications.webhook_resolve): private, local or
+# reserved addresses are refused unless listed here, e.g. "10.0.5.0/24,pager.internal".
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", [])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The tip line keeps no client address, browser or referrer, in logs and error emails included
+    # (reporting/privacy.py): records about tip pages lose the request they carry.
+    "filters": {"client_details": {"()": "reporting.privacy.ClientDetailsFilter"},
+                "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["client_details"]},
+                 "mail_admins": {"level": "ERROR", "class": "django.utils.log.AdminEmailHandler",
+                                 "filters": ["require_debug_false", "client_details"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {"django.request": {"level": "ERROR", "filters": ["client_details"]},
+                "django.server": {"filters": ["client_details"]},
+                "django.security.csrf": {"filters": ["client_details"]},
+                "django.security.DisallowedHost": {"filters": ["client_details"]}},
 }
