@@ -580,6 +580,13 @@ class Drill(SignedRecord):
         local = timezone.localtime(when).strftime("%Y-%m-%d") if when else "?"
         return f"{self.kind_name} · {self.school_name} · {local}"
 
+    @property
+    def audit_label(self) -> str:
+        """"Fire drill, Pioneer High, 2 Oct 2026": what the audit log shows (portal/audit.py)."""
+        day = self.local_date(self.school.district.tz) if self.held_or_planned_at else None
+        when = f", {day.day} {day:%b %Y}" if day else ""
+        return f"{self.kind_name}, {self.school_name}{when}"
+
     # -- names: as signed for a signed log (``signed_snapshot``), today's otherwise ---------------
     def snapshot(self) -> dict:
         """The names a signed log keeps showing whatever is renamed later (``portal.signed``)."""

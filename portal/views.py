@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from portal import registry
-from portal.crud import ScopedCRUDView, get_scoped_or_404
+from portal.crud import Column, ScopedCRUDView, get_scoped_or_404
 from portal.filters import AuditFilter
 from portal.middleware import SchoolSwitcherMiddleware
 from schools.models import AuditEvent, School
@@ -48,7 +48,7 @@ def switch_school(request: HttpRequest) -> HttpResponse:
 class AuditEventCRUD(ScopedCRUDView):
     model = AuditEvent
     filterset_class = AuditFilter
-    list_columns = ["at", "actor_label", "action", "object_type", "object_id", "path"]
+    list_columns = ["at", "actor_label", "action", Column("record", _l("Record")), "path"]
     url_base = "auditevent"
     template_dir = "portal"
     empty_message = _l("Nothing recorded for these filters.")

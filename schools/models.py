@@ -709,7 +709,12 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["district", "-at"])]
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type} {self.object_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.record}"
+
+    @property
+    def record(self) -> str:
+        """The record in words (events written before labels were kept show their kind and number)."""
+        return self.object_label or f"{self.object_type} {self.object_id}".strip()
 
 
 # --------------------------------------------------------------------------------------------
