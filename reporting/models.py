@@ -415,7 +415,8 @@ class EscalationPage(models.Model):
     tip = models.ForeignKey(Tip, on_delete=models.CASCADE, related_name="pages", verbose_name=_("tip"))
     contact = models.ForeignKey(OnCallContact, null=True, on_delete=models.SET_NULL, related_name="pages",
                                 verbose_name=_("contact"))
-    level = models.PositiveSmallIntegerField(_("level"))
+    # The step of the escalation (1: the first level; past the last level, the whole chain again).
+    level = models.PositiveSmallIntegerField(_("notice"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -437,7 +438,8 @@ class EscalationPage(models.Model):
             models.Index(fields=["tip", "level"], name="escalationpage_tip"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["tip", "contact", "level"], name="escalationpage_once_per_level"),
+            models.UniqueConstraint(fields=["tip", "contact", "level", "channel"],
+                                    name="escalationpage_once_per_step"),
         ]
 
     def __str__(self):

@@ -288,6 +288,14 @@ CELERY_BEAT_SCHEDULE = {
     "compliance-document-sweep": {
         "task": "compliance.document_sweep", "schedule": crontab(minute="*/5"), "options": {"expires": 240},
     },
+    # The tip line: life-safety escalations that are due (the broker lost a task, the next level's time came)
+    # and webhook notices left to send; and, daily, closed tips past their district's retention period.
+    "reporting-escalation-sweep": {
+        "task": "reporting.tasks.escalation_sweep", "schedule": crontab(), "options": {"expires": 55},
+    },
+    "reporting-retention-purge": {
+        "task": "reporting.tasks.retention_purge", "schedule": crontab(minute=41, hour=4), "options": {"expires": 3600},
+    },
     # Sessions and failed-login records that expired: the tables would otherwise only grow.
     "accounts-sessions-clear": {
         "task": "accounts.tasks.sessions_clear", "schedule": crontab(minute=17, hour=3), "options": {"expires": 3600},
