@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
@@ -15,12 +16,33 @@ from portal.middleware import SchoolSwitcherMiddleware
 from schools.models import AuditEvent, School
 
 
+def no_membership(request: HttpRequest) -> HttpResponse:
+    """What a signed-in person with no active role sees: whom to ask, by name, and nothing else.
+
+    The admins named are those of the districts where the person holds or held a role (an ended one, or
+    an offer awaiting acceptance); someone never given a role is told whom to ask in general.
+    """
+    from django.db.models import Q
+
+    from schools.models import Membership
+
+    today = timezone.localdate()
+    districts = {m.district_id or m.school.district_id
+                 for m in Membership.objects.filter(user=request.user).select_related("school")}
+    admins = (Membership.objects.active_on(today)
+              .filter(role=Membership.Role.DISTRICT_ADMIN, district_id__in=districts, user__is_active=True)
+              .exclude(Q(user=request.user))
+              .select_related("user", "district").order_by("district__name", "user__display_name")[:10])
+    pending = Membership.objects.filter(user=request.user, pending=True).exists()
+    return render(request, "portal/no_membership.html", {"admins": admins, "pending": pending}, status=200)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The home page per role; a person with no active membership learns whom to ask, and nothing else."""
     memberships = request.portal_memberships
     if not memberships:
-        return render(request, "portal/no_membership.html", status=200)
+        return no_membership(request)
     context = {"memberships": memberships}
     for panel in registry.home_panels():
         context.update(panel(request))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _l
 from portal import audit, followups, owed_tasks
 from portal.crud import get_scoped_or_404
 from portal.uploads import DOCUMENTS, IMAGE_TYPES, SafeFileField
+from portal.views import no_membership
 from schools.models import AuditEvent
 
 OWED_SHOWN = 50
@@ -55,7 +56,7 @@ class DoneForm(forms.Form):
 def my_tasks(request: HttpRequest) -> HttpResponse:
     memberships = request.portal_memberships
     if not memberships:
-        return render(request, "portal/no_membership.html")
+        return no_membership(request)
     is_school_admin = bool(followups.admin_school_ids(memberships))
     form = TaskFilterForm(request.GET or None, is_school_admin=is_school_admin)
     data = form.cleaned_data if form.is_valid() else {}

@@ -85,6 +85,15 @@ def test_the_home_page_tells_a_person_without_a_role_whom_to_ask(client, no_memb
     assert b"School A" not in response.content
 
 
+def test_a_former_member_is_told_the_names_of_their_districts_admins(client, ended_membership_user, district_admin,
+                                                                     world):
+    client.force_login(ended_membership_user)
+    page = client.get("/").content.decode()
+    assert "no role in the portal yet" in page
+    assert district_admin.display_name in page and f"mailto:{district_admin.email}" in page
+    assert "School A" not in page
+
+
 def test_other_schools_buildings_are_a_404(client, school_a_admin, world):
     client.force_login(school_a_admin)
     other = Building.objects.get(school=world.school_b)
