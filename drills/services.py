@@ -142,12 +142,17 @@ def feed_drills(user, *, now=None):
             planned_start__lt=now + dt.timedelta(days=FEED_FUTURE_DAYS),
         )
         .select_related("kind", "school")
+        .prefetch_related("buildings")
         .order_by("planned_start")
     )
 
 
-def feed_calendar(drills, *, host: str) -> bytes:
-    """An iCalendar of the drills saying only kind, school and time (drill times are security-sensitive)."""
+def feed_calendar(drills, *, host: str, base_url: str = "") -> bytes:
+    """An iCalendar of the drills: kind, school, buildings, time and a link back to the drill's page.
+
+    Nothing more (drill times are security-sensitive, plan notes stay in the portal, behind sign-in).
+    ``base_url`` ("https://portal.example") makes the link absolute.
+    """
     from icalendar import Calendar, Event
 
     calendar = Calendar()
@@ -165,6 +170,13 @@ def feed_calendar(drills, *, host: str) -> bytes:
             "summary",
             _("%(kind)s drill, %(school)s") % {"kind": drill.kind.name, "school": drill.school.name},
         )
+        buildings = sorted(b.name for b in drill.buildings.all())
+        event.add("location", ", ".join([drill.school.name, *buildings]) if buildings
+                  else _("%(school)s (whole campus)") % {"school": drill.school.name})
+        link = base_url + reverse("drills:drill-detail", args=[drill.pk])
+        event.add("description", _("%(kind)s drill planned at %(school)s. Details and results: %(link)s")
+                  % {"kind": drill.kind.name, "school": drill.school.name, "link": link})
+        event.add("url", link)
         calendar.add_component(event)
     return calendar.to_ical()
 

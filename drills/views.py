@@ -527,14 +527,15 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
             note="issued",
         )
     live = CalendarFeedToken.objects.filter(user=request.user).live().first()
+    feed_url = request.build_absolute_uri(reverse("drills:calendar-ics", args=[secret])) if secret else None
     response = render(
         request,
         "drills/calendar_feed.html",
         {
             "live": live,
-            "feed_url": request.build_absolute_uri(reverse("drills:calendar-ics", args=[secret]))
-            if secret
-            else None,
+            "feed_url": feed_url,
+            # One click subscribes in Apple Calendar and Outlook; Google Calendar takes the https address.
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else None,
         },
     )
     response["Cache-Control"] = "private, no-store"
@@ -558,7 +559,8 @@ def calendar_ics(request: HttpRequest, secret: str) -> HttpResponse:
         )
         raise Http404(_("This calendar address does not work (any more)."))
     drills = services.feed_drills(user)
-    body = services.feed_calendar(drills, host=request.get_host())
+    body = services.feed_calendar(drills, host=request.get_host(),
+                                  base_url=request.build_absolute_uri("/").rstrip("/"))
     CalendarFeedToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     audit.record(
         AuditEvent.Action.VIEW,

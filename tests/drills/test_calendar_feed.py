@@ -41,8 +41,28 @@ def test_the_feed_parses_and_lists_the_planned_drills_the_person_may_see(client,
     event = events[0]
     assert str(event["SUMMARY"]) == "Fire evacuation drill, School A"
     assert event.decoded("DTSTART") == mine.planned_start
-    assert set(event) <= {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY"}  # nothing beyond kind, school, time
+    # Kind, school, buildings, time and a link back: never the plan notes.
+    assert set(event) == {"UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "LOCATION", "DESCRIPTION", "URL"}
     assert b"gym" not in response.content
+    link = f"http://testserver/drills/drills/{mine.pk}/"
+    assert str(event["URL"]) == link and link in str(event["DESCRIPTION"])
+    assert "Fire evacuation" in str(event["DESCRIPTION"])
+    assert str(event["LOCATION"]) == "School A (whole campus)"
+
+
+def test_an_event_names_the_buildings_of_the_drill(client, world, school_a_admin):
+    building = world.school_a.buildings.first()
+    drill = planned(world.school_a, _soon())
+    drill.buildings.set([building])
+    event = Calendar.from_ical(client.get(_issue(client, school_a_admin)).content).walk("VEVENT")[0]
+    assert str(event["LOCATION"]) == f"School A, {building.name}"
+
+
+def test_the_page_offers_a_one_click_webcal_subscription(client, world, school_a_admin):
+    client.force_login(school_a_admin)
+    page = client.post("/drills/calendar/", {"action": "issue"}).content.decode()
+    https_address = re.search(r'value="http://testserver(/drills/calendar/[^"]+\.ics)"', page).group(1)
+    assert f'href="webcal://testserver{https_address}"' in page
 
 
 def test_every_fetch_is_audited(client, world, school_a_admin):
