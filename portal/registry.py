@@ -10,7 +10,8 @@ module-level ``INTEGRATION = Integration(...)``. The portal app finds them when 
 - ``followups``: ``FollowUpSource`` entries for My tasks (concrete ``FollowUp`` models);
 - ``owed_tasks``: ``OwedTaskSource`` entries for My tasks: work the records say is owed (portal/owed_tasks.py);
 - ``digest``: ``(district, local_today) -> {user_id: [DigestLine]}`` callables for the daily digest;
-- ``home_panels``: ``(request) -> context`` callables whose context the home page template reads;
+- ``home_panels``: ``(request) -> context`` callables whose context the home page template reads (a
+  ``panel_template`` key names a template the home page includes);
 - ``demo_steps``: ``DemoStep`` entries that ``seed_demo`` runs in ``order``;
 - ``on_access_ended``: ``(user) -> None`` callables run when a person loses access (deactivated, or their
   last role ended now): what the app issued to the person alone dies with it (drills' calendar feed);

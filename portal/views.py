@@ -43,9 +43,14 @@ def home(request: HttpRequest) -> HttpResponse:
     memberships = request.portal_memberships
     if not memberships:
         return no_membership(request)
-    context = {"memberships": memberships}
+    context = {"memberships": memberships, "panel_templates": []}
     for panel in registry.home_panels():
-        context.update(panel(request))
+        extra = dict(panel(request))
+        # A panel may name its own template ("panel_template"): the home page includes each in turn.
+        template = extra.pop("panel_template", None)
+        context.update(extra)
+        if template:
+            context["panel_templates"].append(template)
     return render(request, "portal/home.html", context)
 
 
