@@ -16,8 +16,9 @@ RUN apt-get update \
 WORKDIR /app
 COPY . /app
 
-# Installed in place (-e) so BASE_DIR is /app, where templates/, static/ and locale/ live beside the packages.
-RUN pip install -e .
+# The dependencies only (scripts/requirements.py reads pyproject.toml): the portal runs in place from /app,
+# where templates/, static/ and locale/ live beside the packages, as it does from a checkout.
+RUN python scripts/requirements.py | pip install -r /dev/stdin
 
 # Hashed, compressed static files are built into the image; whitenoise serves them from STATIC_ROOT.
 # The values below exist only so production settings load for this one command; nothing connects to them.

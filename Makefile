@@ -4,27 +4,40 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
-# The stamp's name carries a hash of pyproject.toml, so a changed dependency list triggers a fresh install.
-STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+# The stamps' names carry a hash of pyproject.toml, so a changed dependency list triggers a fresh install.
+# `make run` installs what the portal needs to run; `make test` adds the test tools (the dev extra). Only the
+# dependencies are installed (scripts/requirements.py reads them from pyproject.toml): the portal runs from
+# the checkout, so nothing is built and pip prints no build-backend warnings.
+HASH := $(shell sha1sum pyproject.toml | cut -c1-12)
+RUN_STAMP := $(VENV)/.installed-run-$(HASH)
+STAMP := $(VENV)/.installed-dev-$(HASH)
 
-.PHONY: run test install lint clean
+.PHONY: run test install install-run lint clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	  || { echo "make: Python 3.11 or newer is needed ($(PYTHON) is not); run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'"; exit 1; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e ".[dev]"
-	@rm -f $(VENV)/.installed-*
-	@touch $(STAMP)
 
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) scripts/requirements.py | $(PIP) install --quiet -r /dev/stdin
+	@rm -f $(VENV)/.installed-run-*
+	@touch $(RUN_STAMP)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) scripts/requirements.py dev | $(PIP) install --quiet -r /dev/stdin
+	@rm -f $(VENV)/.installed-dev-* $(VENV)/.installed-run-*
+	@touch $(STAMP) $(RUN_STAMP)
+
+install-run: $(RUN_STAMP)
 install: $(STAMP)
 
 ## make run: the portal with PORTAL_ENV=dev (SQLite in db.sqlite3, Celery eager, console email, a generated
 ## secret key in the git-ignored .dev-secret-key) and the demo district; seed_demo prints the demo logins.
 ## Another port: make run PORT=8001.
 PORT ?= 8000
-run: install
+run: install-run
 	PORTAL_ENV=dev $(PY) manage.py migrate --noinput
 	PORTAL_ENV=dev $(PY) manage.py seed_demo
 	@echo "The portal is at http://127.0.0.1:$(PORT)/ (stop it with Ctrl-C)."
