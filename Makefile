@@ -40,8 +40,9 @@ PORT ?= 8000
 run: install-run
 	PORTAL_ENV=dev $(PY) manage.py migrate --noinput
 	PORTAL_ENV=dev $(PY) manage.py seed_demo
-	@echo "The portal is at http://127.0.0.1:$(PORT)/ (stop it with Ctrl-C)."
-	PORTAL_ENV=dev $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Starting the portal: open the address below once it says 'Starting development server at'."
+	@# The server prints its address when it listens; its production-server warning is the README's to give.
+	PORTAL_ENV=dev DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite. Tests needing PostgreSQL, Redis, a live worker or Chromium skip with a reason
 ## when those are missing, unless REQUIRE_ALL=1 (CI), where a skip or "no tests ran" fails the run.
