@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _l
 
 from portal.crud import ScopedModelForm
 from portal.forms import DateInput, limit_date_fields, local_datetime_field
-from schools.models import Membership, School, User
+from schools.models import CalendarDay, Membership, School, SchoolYear, User
 
 from .models import AfterActionReport, Drill, DrillKind, DrillRequirement, ImprovementItem
 
@@ -61,15 +61,58 @@ class DrillFormBase(ScopedModelForm):
         return cleaned
 
 
+# Before 6:00 or from 21:00 local time, a planned drill is more likely a typing slip (AM/PM) than a plan.
+SCHOOL_HOURS = (6, 21)
+
+
+def unusual_day_reasons(school, start) -> list[str]:
+    """Why a planned date and time is unusual for a school (weekend, a day off, a night hour), in words."""
+    day = start.date()
+    reasons = []
+    off = (CalendarDay.objects.filter(school_year__district_id=school.district_id, date=day)
+           .filter(Q(school__isnull=True) | Q(school=school)).order_by("school_id").first())
+    if off is not None and not off.is_instructional:
+        reasons.append(_("%(day)s is a day off (%(why)s).") % {"day": day, "why": off.description})
+    elif day.weekday() >= 5 and not (off is not None and off.is_instructional):
+        reasons.append(_("%(day)s is a %(weekday)s.") % {"day": day, "weekday": _(day.strftime("%A"))})
+    if not SCHOOL_HOURS[0] <= start.hour < SCHOOL_HOURS[1]:
+        reasons.append(_("%(time)s is outside school hours.") % {"time": start.strftime("%H:%M")})
+    return reasons
+
+
 class DrillPlanForm(DrillFormBase):
-    """Plan a drill: kind, date and time, buildings."""
+    """Plan a drill: kind, date and time, buildings.
+
+    The date must fall in one of the district's school years (the compliance calendar judges drills by
+    year); a weekend, a day off or a night hour is allowed only once the planner confirms it.
+    """
 
     planned_start = local_datetime_field(_l("Planned for"), help_text=_l("Local time at the school."))
+    confirm_unusual = forms.BooleanField(
+        required=False, label=_l("Yes, plan it at this unusual day or hour"),
+        help_text=_l("Tick to keep a weekend, a day off or a time outside school hours."))
 
     class Meta:
         model = Drill
         fields = ["school", "kind", "planned_start", "buildings", "plan_notes"]
         widgets = {"plan_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned = super().clean()
+        school, start = self.school(), cleaned.get("planned_start")
+        if school is None or start is None or self.errors:
+            return cleaned
+        day = timezone.localtime(start, school.district.tz).date()
+        if not SchoolYear.objects.filter(district_id=school.district_id).containing(day).exists():
+            self.add_error("planned_start", _(
+                "%(day)s is in no school year of %(district)s: add that school year first (District, School "
+                "years), or choose a date inside one.") % {"day": day, "district": school.district.name})
+            return cleaned
+        unusual = unusual_day_reasons(school, timezone.localtime(start, school.district.tz))
+        if unusual and not cleaned.get("confirm_unusual"):
+            self.add_error("planned_start", " ".join(unusual) + " " + _(
+                "If that is right, tick the box below and save again."))
+        return cleaned
 
 
 RESULT_FIELDS = [
