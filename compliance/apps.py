@@ -19,3 +19,11 @@ class ComplianceConfig(AppConfig):
                 documents.register(kind)
             for section in integration.report_sections:
                 documents.register_section(section)
+
+        from django.db.models.signals import post_delete
+
+        from compliance import schedules
+        from compliance.models import ReportSchedule
+
+        post_delete.connect(schedules.schedule_deleted, sender=ReportSchedule,
+                            dispatch_uid="compliance.schedule_deleted")

@@ -8,6 +8,7 @@ once (a fixed number of queries), then the rows are filtered by status and pagin
 """
 
 import dataclasses
+import logging
 
 from django import forms
 from django.core.paginator import Paginator
@@ -21,6 +22,7 @@ from . import registry
 from .registry import Status
 
 PAGE_SIZE = 50
+logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass
@@ -118,6 +120,8 @@ def build(request, *, paginate=True) -> dict | None:
 
     rows = rows_for(schools, school_year, as_of, memberships)
     summary = _summary(rows)
+    last_year, last_as_of, trends = (trend(rows, school_year, as_of) if district_wide and paginate
+                                     else (None, None, []))
     status, action_number = data.get("status"), data.get("action")
     if status:
         rows = [r for r in rows if any(c.result.status == status for c in r.cells
@@ -136,8 +140,120 @@ def build(request, *, paginate=True) -> dict | None:
         "rows": rows,
         "page": page,
         "summary": summary,
+        "trends": trends,
+        "can_request_report": district_wide and _may_request_report(user, district),
+        "last_year": last_year,
+        "last_as_of": last_as_of,
         "filtered": bool(status or data.get("level")),
     }
+
+
+# --- The previous year, as of the same date (the dashboard's trend and the reports') ----------------
+
+
+def previous_year(school_year):
+    """The district's school year before this one (the latest that starts earlier), or None."""
+    if school_year is None:
+        return None
+    return (SchoolYear.objects.filter(district_id=school_year.district_id, starts_on__lt=school_year.starts_on)
+            .order_by("-starts_on").first())
+
+
+def same_day_last_year(as_of, last_year):
+    """``as_of`` one year earlier (29 February becomes the 28th), kept within last year's dates."""
+    try:
+        day = as_of.replace(year=as_of.year - 1)
+    except ValueError:
+        day = as_of.replace(year=as_of.year - 1, day=28)
+    return min(max(day, last_year.starts_on), last_year.ends_on)
+
+
+@dataclasses.dataclass
+class Trend:
+    """One action's totals now and a year ago (same schools, same date last year)."""
+
+    action: registry.Action
+    counts: dict
+    last_counts: dict | None
+
+    @property
+    def met(self):
+        return self.counts[Status.MET]
+
+    @property
+    def not_met(self):
+        return self.counts[Status.NOT_MET]
+
+    @property
+    def at_risk(self):
+        return self.counts[Status.AT_RISK]
+
+    @property
+    def last_met(self):
+        return self.last_counts[Status.MET] if self.last_counts is not None else None
+
+    @property
+    def change(self):
+        return self.met - self.last_met if self.last_counts is not None else None
+
+    @property
+    def change_size(self):
+        return abs(self.change) if self.change is not None else None
+
+
+def trend(rows, school_year, as_of) -> tuple:
+    """``(last_year, last_as_of, [Trend per action])`` for the dashboard's rows (this year's results) and
+    the same schools' results last year as of the same date: every evaluator once more, over all of them."""
+    schools = [row.school for row in rows]
+    last_year = previous_year(school_year)
+    last_as_of = same_day_last_year(as_of, last_year) if last_year is not None else None
+    last_table = registry.evaluate_all(schools, last_year, last_as_of) if last_year is not None else None
+    now = {a.number: dict.fromkeys(Status, 0) for a in registry.actions()}
+    for row in rows:
+        for cell in row.cells:
+            now[cell.action.number][cell.result.status] += 1
+    before = None
+    if last_table is not None:
+        before = {a.number: dict.fromkeys(Status, 0) for a in registry.actions()}
+        for school in schools:
+            for number, result in last_table[school.pk].items():
+                before[number][result.status] += 1
+    return last_year, last_as_of, [Trend(a, now[a.number], before[a.number] if before else None)
+                                   for a in registry.actions()]
+
+
+def evidence_for(school, school_year, row) -> list[tuple]:
+    """Each action's evidence links at one school: ``[(action, [(label, url), ...]), ...]``.
+
+    The links the action's report sections declare (``ReportSection.evidence``), then the result's own
+    ``evidence_url`` where the person may read the action's reasons. The linked pages check scope.
+    """
+    from . import documents
+
+    by_action: dict[int, list] = {}
+    for section in documents.sections():
+        if section.evidence is None:
+            continue
+        try:
+            links = section.evidence([school], school_year).get(school.pk, [])
+        except Exception:
+            logger.exception("Evidence links of report section %s failed", section.key)
+            links = []
+        by_action.setdefault(section.action, []).extend(links)
+    out = []
+    for cell in row.cells:
+        links = list(by_action.get(cell.action.number, []))
+        if cell.show_reason and cell.result.evidence_url and all(url != cell.result.evidence_url
+                                                                 for _label, url in links):
+            links.append((_("See the records"), cell.result.evidence_url))
+        out.append((cell.action, links))
+    return out
+
+
+def _may_request_report(user, district) -> bool:
+    from . import reports, services
+
+    return services.may_request(user, reports.DISTRICT_REPORT, district=district)
 
 
 def _summary(rows) -> list[tuple]:

@@ -46,8 +46,13 @@ class ReportSection:
     """An action app's section of the compliance reports (``Integration.report_sections``).
 
     ``context(schools, school_year, as_of) -> {school_id: dict}`` reads every school at once in a fixed
-    number of queries; ``template`` renders one school's part. A ``confidential`` section marks every page
-    that carries it. The district and school compliance reports that print them are issue 13's.
+    number of queries; ``template`` (under ``templates/<app>/documents/``) renders one school's part from
+    its dict. A school missing from the dict gets no part. A ``confidential`` section marks every page that
+    carries it in the running header. The reports print a school's part only for requesters who may read
+    the action's reasons there (compliance/reports.py).
+
+    ``evidence`` (optional): ``evidence(schools, school_year) -> {school_id: [(label, url), ...]}`` in a
+    fixed number of queries: the links to the records behind the status, listed on the school's page.
     """
 
     key: str
@@ -55,15 +60,23 @@ class ReportSection:
     template: str
     context: Callable
     confidential: bool = False
+    evidence: Callable | None = None
 
 
 _SECTIONS: dict[str, ReportSection] = {}
 
 
 def register_section(section: ReportSection) -> None:
+    if not 1 <= section.action <= 10:
+        raise ValueError(f"Report section {section.key!r}: there is no essential action {section.action!r}")
     if section.key in _SECTIONS:
         raise ValueError(f"Report section {section.key!r} is declared twice")
     _SECTIONS[section.key] = section
+
+
+def unregister_section(key: str) -> None:
+    """Tests register a section for one test and take it away after."""
+    _SECTIONS.pop(key, None)
 
 
 def sections() -> list[ReportSection]:

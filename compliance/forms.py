@@ -2,9 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal import scope
-from schools.models import School, SchoolYear
+from portal.crud import ScopedModelForm
+from schools.models import Membership, School, SchoolYear
 
-from . import documents, services
+from . import documents, schedules, services
+from .models import ReportSchedule
 
 
 class DocumentRequestForm(forms.Form):
@@ -33,7 +35,9 @@ class DocumentRequestForm(forms.Form):
         school, school_year = cleaned.get("school"), cleaned.get("school_year")
         if kind is None:
             return cleaned
-        if kind.needs_school and school is None:
+        if not kind.needs_school and school is not None:
+            self.add_error("school", _("This document covers the whole district: leave the school empty."))
+        elif kind.needs_school and school is None:
             self.add_error("school", _("Choose the school this document is about."))
         elif school is not None and not services.may_request(self.user, kind, school=school):
             self.add_error("school", _("You may not request this document for %(school)s.")
@@ -42,3 +46,44 @@ class DocumentRequestForm(forms.Form):
             self.add_error("school_year", _("This school year belongs to another district."))
         cleaned["kind_spec"] = kind
         return cleaned
+
+
+class ReportScheduleForm(ScopedModelForm):
+    """A scheduled district report: how often, which day, to whom (the district's leaders), in which language."""
+
+    class Meta:
+        model = ReportSchedule
+        fields = ["frequency", "day_of_month", "recipients", "language", "is_active"]
+        widgets = {"recipients": forms.CheckboxSelectMultiple}
+        help_texts = {"recipients": _("District leaders and administrators of the district. Each gets an email "
+                                      "with a link to their own copy.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        district = self.instance.district if self.instance.district_id else None
+        ids = []
+        if district is not None:
+            today = district.local_today()
+            ids = [m.user_id for m in Membership.objects.filter(
+                district=district, role__in=schedules.RECIPIENT_ROLES, user__is_active=True) if m.is_active_on(today)]
+        self.fields["recipients"].queryset = self.fields["recipients"].queryset.filter(pk__in=ids).order_by(
+            "display_name", "email")
+        self.fields["day_of_month"].widget.attrs.update(min=1, max=28)
+
+    def clean_day_of_month(self):
+        day = self.cleaned_data.get("day_of_month")
+        if day is not None and not 1 <= day <= 28:
+            raise forms.ValidationError(_("Choose a day from 1 to 28, so that every month has it."))
+        return day
+
+    def clean_recipients(self):
+        recipients = self.cleaned_data.get("recipients")
+        if recipients is not None and not recipients.exists():
+            raise forms.ValidationError(_("Choose at least one person to send the report to."))
+        return recipients
+
+    def save(self, commit=True):
+        schedule = super().save(commit=commit)
+        if commit:
+            schedules.sync(schedule)
+        return schedule

@@ -1,9 +1,10 @@
 """What compliance adds to the shared registries: its document rows in the matrix, the dashboard and the
-documents in the navigation, the dashboard panel of the home page and the school profile document."""
+documents in the navigation, the dashboard panel of the home page, the school profile and the compliance
+report documents, and the scheduled reports."""
 
 from django.utils.translation import gettext_lazy as _
 
-from compliance import documents, views
+from compliance import documents, reports, views
 from portal.permissions import DISTRICT_ADMIN, DISTRICT_LEADER, SCHOOL_ADMIN
 from portal.registry import Integration, NavLink
 
@@ -14,11 +15,18 @@ READERS = {DISTRICT_ADMIN, DISTRICT_LEADER, SCHOOL_ADMIN}
 INTEGRATION = Integration(
     app_label="compliance",
     verbs=("download",),
-    matrix={"compliance.generateddocument": {"view": READERS, "add": READERS, "download": READERS}},
+    matrix={
+        "compliance.generateddocument": {"view": READERS, "add": READERS, "download": READERS},
+        # Scheduled district reports: set up by the district admin, sent to chosen district leaders.
+        "compliance.reportschedule": {"view": {DISTRICT_ADMIN}, "add": {DISTRICT_ADMIN},
+                                      "change": {DISTRICT_ADMIN}, "delete": {DISTRICT_ADMIN}},
+    },
     navigation=[
         NavLink("Home", _("Ten actions dashboard"), "compliance:dashboard", order=10),
         NavLink("Home", _("Documents"), "compliance:document-list", "compliance.generateddocument", order=30),
+        NavLink("District", _("Scheduled reports"), "compliance:reportschedule-list", "compliance.reportschedule",
+                order=90),
     ],
     home_panels=[views.home_context],
-    documents=[documents.SCHOOL_PROFILE],
+    documents=[documents.SCHOOL_PROFILE, reports.DISTRICT_REPORT, reports.SCHOOL_REPORT],
 )

@@ -43,17 +43,23 @@ class Security(models.TextChoices):
 
 @dataclasses.dataclass(frozen=True)
 class Result:
-    """How one school stands on one action: a status and, for those allowed to read it, why."""
+    """How one school stands on one action: a status and, for those allowed to read it, why.
+
+    ``citations``: the rules or standards the status was judged against (e.g. "Michigan, MCL 29.19"),
+    printed in the compliance reports' citations appendix.
+    """
 
     status: Status
     reason: str = ""
     next_step: str = ""
     evidence_url: str = ""
+    citations: tuple = ()
 
     def __post_init__(self):
         if self.status not in Status.values:
             raise ValueError(f"Unknown status {self.status!r}")
         object.__setattr__(self, "status", Status(self.status))
+        object.__setattr__(self, "citations", tuple(self.citations))
 
 
 Evaluator = Callable[[Iterable, object, dt.date], dict]

@@ -19,11 +19,13 @@ import socket
 from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -75,8 +77,20 @@ def enqueue_render(document_id: int) -> None:
                                   what=f"the render of document {document_id}"))
 
 
-def document_request(*, kind: str, school=None, district, school_year=None, by) -> GeneratedDocument:
-    """Record a request for a document and enqueue its render."""
+def document_language(language: str | None = None) -> str:
+    """One of settings.LANGUAGES: the one asked for, else the active one (the requester's), else English."""
+    known = {code for code, _name in settings.LANGUAGES}
+    for candidate in (language, translation.get_language()):
+        if candidate:
+            code = translation.get_supported_language_variant(candidate) if candidate not in known else candidate
+            if code in known:
+                return code
+    return "en"
+
+
+def document_request(*, kind: str, school=None, district, school_year=None, by, language: str | None = None,
+                     schedule=None) -> GeneratedDocument:
+    """Record a request for a document and enqueue its render (in ``language``, default the active one)."""
     spec = documents.get(kind)
     errors = {}
     if spec.needs_school and school is None:
@@ -92,12 +106,18 @@ def document_request(*, kind: str, school=None, district, school_year=None, by) 
     with transaction.atomic():
         document = GeneratedDocument.objects.create(
             kind=spec.key, district=district, school=school, school_year=school_year,
-            title=str(spec.title(school, school_year))[:200], requested_by=by,
+            title=_title(spec, school, school_year, document_language(language)), requested_by=by,
+            language=document_language(language), schedule=schedule,
         )
         audit.record(AuditEvent.Action.CREATE, actor=by, obj=document,
                      fields=["kind", "school", "school_year"])
         enqueue_render(document.pk)
     return document
+
+
+def _title(spec, school, school_year, language) -> str:
+    with translation.override(language):
+        return str(spec.title(school, school_year))[:200]
 
 
 def document_retry(*, document: GeneratedDocument, by) -> bool:
@@ -139,14 +159,18 @@ def document_render(*, document_id: int, worker: str = "") -> GeneratedDocument 
 
     try:
         spec = documents.get(document.kind)
-        with timezone.override(document.district.tz):
+        with timezone.override(document.district.tz), translation.override(document.language or "en"):
             context = spec.context(document)
             _progress(document_id, 40)
             content = pdf.render_pdf(spec.template, context)
         _progress(document_id, 80)
         document.file.save(file_name_for(document), ContentFile(content), save=False)
-        done = GeneratedDocument.objects.filter(pk=document_id, status=Status.RENDERING).update(
-            status=Status.READY, progress=100, file=document.file.name, finished_at=timezone.now())
+        with transaction.atomic():
+            done = GeneratedDocument.objects.filter(pk=document_id, status=Status.RENDERING).update(
+                status=Status.READY, progress=100, file=document.file.name, finished_at=timezone.now(),
+                reason_actions=context.get("reason_actions", []))
+            if done:
+                notify_ready(document)
         if not done:  # the sweep gave up on it meanwhile: keep its verdict, drop the late file
             document.file.delete(save=False)
     except SoftTimeLimitExceeded:
@@ -159,6 +183,25 @@ def document_render(*, document_id: int, worker: str = "") -> GeneratedDocument 
                              "tell your district administrator."))
     document.refresh_from_db()
     return document
+
+
+def notify_ready(document: GeneratedDocument) -> None:
+    """Email the requester a link (never the file) through the outbox, in the document's language.
+
+    Written in the transaction that marks the document ready; an error writing it is logged and never
+    undoes the document (a failed send is the outbox's to retry, on the "Undelivered emails" page).
+    """
+    from portal import notifications
+
+    try:
+        with transaction.atomic(), translation.override(document.language or "en"):
+            notifications.notification_create(
+                recipient=document.requested_by, kind="compliance.document_ready",
+                subject=_("Ready: %(title)s") % {"title": document.title}, template="notice",
+                context={"headline": _("The document you asked for is ready: %(title)s.") % {"title": document.title}},
+                link=reverse("compliance:document-detail", args=[document.pk]), district=document.district)
+    except Exception:
+        logger.exception("Could not write the ready email of document %s; the document is kept", document.pk)
 
 
 def document_sweep(*, now=None) -> dict:

@@ -41,3 +41,38 @@ def status_bars(statuses) -> str:
         summary, label_width + bar_width + 40, height, label_width + bar_width + 40, height,
         _("Actions by status: %(summary)s") % {"summary": summary}, bars,
     )
+
+
+def action_stacks(rows) -> str:
+    """One stacked bar per action: its schools by status, and every count written as text after the bar
+    (so no number relies on colour). ``rows`` is
+    ``[(action, [(status, count), ...]), ...]``. Returns safe SVG markup."""
+    row_height, label_width, bar_width, text_width = 20, 150, 260, 250
+    width = label_width + bar_width + text_width
+    height = row_height * len(rows) + 4
+    parts = []
+    summaries = []
+    for i, (action, counts) in enumerate(rows):
+        y = 2 + i * row_height
+        total = max(sum(n for _s, n in counts), 1)
+        parts.append(format_html('<text x="0" y="{}" font-size="9">{}. {}</text>', y + 12, action.number,
+                                 action.short_title))
+        x = label_width
+        for status, n in counts:
+            if not n:
+                continue
+            w = bar_width * n / total
+            parts.append(format_html('<rect x="{}" y="{}" width="{}" height="14" fill="{}"></rect>',
+                                     round(x, 1), y + 2, round(w, 1), FILLS[Status(status)]))
+            x += w
+        text = ", ".join(f"{Status(s).label} {n}" for s, n in counts if n)
+        summaries.append(f"{action.number}. {action.short_title}: {text}")
+        parts.append(format_html('<text x="{}" y="{}" font-size="8">{}</text>', label_width + bar_width + 6,
+                                 y + 12, text))
+    summary = "; ".join(summaries)
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" width="{}" height="{}" '
+        'viewBox="0 0 {} {}"><title>{}</title>{}</svg>',
+        summary, width, height, width, height, _("Schools by status, per action: %(summary)s") % {"summary": summary},
+        format_html_join("", "{}", ((p,) for p in parts)),
+    )

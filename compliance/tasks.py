@@ -32,3 +32,17 @@ def document_render(document_id: int) -> None:
 def document_sweep() -> dict:
     """Beat, every few minutes: fail stuck renders, enqueue again what lost its message."""
     return services.document_sweep()
+
+
+# A run requests one document per recipient (a few queries each) and enqueues their renders.
+SCHEDULED_SOFT_TIME_LIMIT = 50
+SCHEDULED_TIME_LIMIT = 60
+
+
+@shared_task(name="compliance.scheduled_report_send", ignore_result=True, acks_late=True,
+             soft_time_limit=SCHEDULED_SOFT_TIME_LIMIT, time_limit=SCHEDULED_TIME_LIMIT)
+def scheduled_report_send(schedule_id: int) -> int:
+    """Beat, from a ``ReportSchedule``'s PeriodicTask row: the district report to its recipients, once a period."""
+    from . import schedules
+
+    return schedules.send(schedule_id)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("documents/<int:pk>/progress/", views.document_progress, name="document-progress"),
     path("documents/<int:pk>/download/", views.document_download, name="document-download"),
     path("documents/<int:pk>/retry/", views.document_retry, name="document-retry"),
+    *views.ReportScheduleCRUD.get_urls(),
 ]

@@ -13,17 +13,17 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from portal import scope
-from portal.crud import get_scoped_or_404, require_action, require_any
+from portal.crud import ScopedCRUDView, get_scoped_or_404, refuse, require_action, require_any
 from portal.csv_export import csv_response
 from portal.dates import as_of_for
 from portal.forms import parse_id
 from portal.uploads import serve_file
-from schools.models import School, SchoolYear
+from schools.models import Membership, School, SchoolYear
 from schools.views import PortalFilterSet
 
-from . import dashboard, documents, services
-from .forms import DocumentRequestForm
-from .models import GeneratedDocument
+from . import dashboard, documents, reports, services
+from .forms import DocumentRequestForm, ReportScheduleForm
+from .models import GeneratedDocument, ReportSchedule
 
 # --- Dashboard ---------------------------------------------------------------------------------
 
@@ -88,6 +88,8 @@ def school_status(request: HttpRequest, pk: int) -> HttpResponse:
         "school": school, "row": row, "school_year": school_year, "current_year": current, "years": years,
         "as_of": as_of,
         "can_request_profile": services.may_request(request.user, profile_kind, school=school),
+        "can_request_report": services.may_request(request.user, reports.SCHOOL_REPORT, school=school),
+        "evidence": dashboard.evidence_for(school, school_year, row),
     })
 
 
@@ -121,12 +123,13 @@ def document_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def document_request(request: HttpRequest) -> HttpResponse:
     require_any(request, GeneratedDocument, "add")
-    initial = {k: request.GET[k] for k in ("kind", "school") if request.GET.get(k)}
+    initial = {k: request.GET[k] for k in ("kind", "school", "school_year") if request.GET.get(k)}
     form = DocumentRequestForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         school = form.cleaned_data["school"]
-        # A district-wide document belongs to the person's own district (their first membership's).
-        district = school.district if school is not None else request.portal_memberships[0].home_district
+        # A district-wide document belongs to the district where the person holds a district-wide role
+        # that may request it (else their first membership's, and the request is refused below).
+        district = school.district if school is not None else _district_for(request, form.cleaned_data["kind_spec"])
         try:
             document = services.document_request(
                 kind=form.cleaned_data["kind"], school=school, district=district,
@@ -144,12 +147,20 @@ def document_request(request: HttpRequest) -> HttpResponse:
                   status=400 if form.errors else 200)
 
 
+def _district_for(request, kind):
+    for m in request.portal_memberships:
+        if m.district_id and services.may_request(request.user, kind, district=m.district):
+            return m.district
+    return request.portal_memberships[0].home_district
+
+
 def _document_context(request, document):
     return {
         "document": document,
         "kind_label": dict(documents.choices()).get(document.kind, document.kind),
         "polling": document.status in (GeneratedDocument.Status.QUEUED, GeneratedDocument.Status.RENDERING),
-        "can_download": scope.can(request.user, document, "download"),
+        "can_download": scope.can(request.user, document, "download")
+        and reports.may_read_reasons(request.user, document),
         "can_retry": scope.can(request.user, document, "add"),
     }
 
@@ -172,6 +183,10 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The file, through the scope check and audited; never a public media URL."""
     document = get_scoped_or_404(request, GeneratedDocument, pk)
     require_action(request, document, "download")
+    if not reports.may_read_reasons(request.user, document):
+        refuse(request, document, "reasons beyond the person's roles",
+               _("This report prints reasons your role may not read. Request your own copy: it shows what "
+                 "your role may read."))
     if document.status != GeneratedDocument.Status.READY or not document.file:
         raise Http404(_("This document is not ready."))
     return serve_file(request, document.file, services.file_name_for(document), document, action="download")
@@ -187,3 +202,62 @@ def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.info(request, _("This document is not in a failed state; nothing to retry."))
     return HttpResponseRedirect(reverse("compliance:document-detail", args=[document.pk]))
+
+
+# --- Scheduled reports -------------------------------------------------------------------------
+
+
+class ReportScheduleFilter(PortalFilterSet):
+    frequency = django_filters.ChoiceFilter(choices=ReportSchedule.Frequency.choices, label=_l("How often"))
+    is_active = django_filters.BooleanFilter(label=_l("Active"))
+
+    class Meta:
+        model = ReportSchedule
+        fields = ["frequency", "is_active"]
+
+
+def _admin_district(user):
+    """The district a district admin manages (the first, if several)."""
+    for m in scope.active_memberships_for(user):
+        if m.role == Membership.Role.DISTRICT_ADMIN and m.district_id:
+            return m.district
+    return None
+
+
+class ReportScheduleCRUD(ScopedCRUDView):
+    """District admins schedule the district compliance report to their district leaders (beat rows)."""
+
+    model = ReportSchedule
+    form_class = ReportScheduleForm
+    filterset_class = ReportScheduleFilter
+    list_columns = ["frequency", "day_of_month", "language", "is_active"]
+    detail_fields = ["frequency", "day_of_month", "recipient_names", "language", "is_active", "created_by",
+                     "created_at"]
+    url_base = "reportschedule"
+    url_plural = "scheduled-reports"
+    allow_delete = True
+    ordering = ["day_of_month", "pk"]
+    add_label = _l("Schedule a report")
+    add_first_label = _l("Schedule the district compliance report")
+    empty_message = _l("No report is scheduled. Schedule the district compliance report to reach your district "
+                       "leaders by email every month or quarter.")
+    no_match_message = _l("No scheduled report matches these filters.")
+
+    def new_instance(self):
+        return ReportSchedule(district=_admin_district(self.request.user), created_by=self.request.user)
+
+    def do_create(self, request):
+        require_any(request, self.model, "add")
+        if _admin_district(request.user) is None:
+            raise PermissionDenied(_("Only a district administrator schedules reports."))
+        return super().do_create(request)
+
+    def column_label(self, name):
+        if name == "recipient_names":
+            return _("Send to")
+        return super().column_label(name)
+
+    def column_value(self, obj, name):
+        if name == "recipient_names":
+            return ", ".join(str(u) for u in obj.recipients.order_by("display_name")) or "—"
+        return super().column_value(obj, name)

@@ -47,3 +47,49 @@ def drill_log_context(document) -> dict:
         "generated_at": timezone.now(),
         **drill_section_context(school, school_year, as_of),
     }
+
+
+# --- The drills section of the compliance reports (compliance.documents.ReportSection) -----------------
+
+
+def report_section_context(schools, school_year, as_of) -> dict:
+    """Every school's part of the drills section, in a fixed number of queries: the compliance calendar
+    (its requirements, statuses and why) and how many drills were completed and are planned this year.
+    The full log stays in the drill-log document (one school's year can run to pages)."""
+    from django.db.models import Count, Q
+
+    from portal.dates import local_day_bounds
+
+    from .evaluators import compliance_calendars
+    from .models import Drill
+
+    schools = list(schools)
+    if school_year is None or not schools:
+        return {}
+    calendars = compliance_calendars(schools, school_year, as_of)
+    start, end = local_day_bounds(school_year.starts_on, school_year.ends_on, school_year.district.tz)
+    counts = {row["school_id"]: row for row in (
+        Drill.objects.filter(school__in=schools, corrected_by__isnull=True).starting_between(start, end)
+        .values("school_id")
+        .annotate(completed=Count("id", filter=Q(status=Drill.Status.COMPLETED)),
+                  planned=Count("id", filter=Q(status=Drill.Status.PLANNED)))
+        .order_by())}
+    return {school.pk: {
+        "school": school,
+        "school_year": school_year,
+        "as_of": as_of,
+        "calendar": calendars[school.pk],
+        "completed": counts.get(school.pk, {}).get("completed", 0),
+        "planned": counts.get(school.pk, {}).get("planned", 0),
+    } for school in schools}
+
+
+def evidence_links(schools, school_year) -> dict:
+    """The records behind each school's drills status (no query): its compliance calendar and its log."""
+    from django.urls import reverse
+
+    year = f"?year={school_year.pk}" if school_year is not None else ""
+    return {school.pk: [
+        (_("Drill compliance calendar"), reverse("drills:compliance-school", args=[school.pk]) + year),
+        (_("Drill log"), reverse("drills:drill-list") + f"?school={school.pk}"),
+    ] for school in schools}

@@ -362,10 +362,27 @@ def _school_calendar(school, school_year, as_of, rows) -> SchoolCalendar:
 # --------------------------------------------------------------------------------------------
 
 
+def citation_of(requirement, district) -> str:
+    """The rule a status was judged against, as the compliance reports cite it (no query)."""
+    owner = district.name if requirement.district_id else requirement.get_state_display()
+    text = f"{owner}: {requirement.title}"
+    if requirement.citation:
+        text += f", {requirement.citation}"
+    if not requirement.is_verified:
+        text += " " + _("(unverified: verify with your state)")
+    return text
+
+
 def evaluate(schools, school_year, as_of: dt.date) -> dict[int, Result]:
-    """``{school_id: Result}``: each school's worst requirement and why, in a fixed number of queries."""
+    """``{school_id: Result}``: each school's worst requirement and why, in a fixed number of queries.
+
+    Each result cites the rules it was judged against (the applicable ones), for the compliance reports.
+    """
     results = {}
+    district = school_year.district
     for school_id, calendar in compliance_calendars(schools, school_year, as_of).items():
         url = reverse("drills:compliance-school", kwargs={"school_id": school_id}) + f"?year={school_year.pk}"
-        results[school_id] = Result(calendar.status, calendar.reason, calendar.next_step, url)
+        citations = tuple(dict.fromkeys(citation_of(row.requirement, district) for row in calendar.rows
+                                        if row.status != Status.NOT_APPLICABLE))
+        results[school_id] = Result(calendar.status, calendar.reason, calendar.next_step, url, citations)
     return results

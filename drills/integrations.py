@@ -8,9 +8,9 @@ improvement items on My tasks, the drill-log PDF, the digest reminders and the d
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from compliance.documents import DocumentKind
+from compliance.documents import DocumentKind, ReportSection
 from drills import demo, evaluators, owed, reminders
-from drills.documents import drill_log_context, drill_log_title
+from drills.documents import drill_log_context, drill_log_title, evidence_links, report_section_context
 from drills.models import CalendarFeedToken, ImprovementItem
 from portal.permissions import (
     COUNSELOR,
@@ -64,6 +64,12 @@ INTEGRATION = Integration(
     documents=[
         DocumentKind(key="drill_log", label=_("Drill log"), template="drills/documents/drill_log.html",
                      title=drill_log_title, context=drill_log_context, action="add"),
+    ],
+    # The drills section of the district and school compliance reports, and the evidence links of the
+    # school's page (compliance/reports.py, compliance/views.py).
+    report_sections=[
+        ReportSection(key="drills", action=9, template="drills/documents/_report_section.html",
+                      context=report_section_context, evidence=evidence_links),
     ],
     digest=[reminders.digest_lines],
     demo_steps=[DemoStep("drills", demo.add_demo_drills, order=100)],

@@ -3,8 +3,8 @@ tests/scope_table.py."""
 
 from django.core.files.base import ContentFile
 
-from compliance.models import GeneratedDocument
-from tests.scope_table import DOCUMENT_READERS, MEMBERS, PARTNERS, make_school, obj, page, post_only
+from compliance.models import GeneratedDocument, ReportSchedule
+from tests.scope_table import DISTRICT_ADMIN, DOCUMENT_READERS, MEMBERS, PARTNERS, make_school, obj, page, post_only
 
 from ..factories import UserFactory
 
@@ -18,6 +18,13 @@ def make_document(world, school):
     return document
 
 
+def make_schedule(world, school):
+    """A monthly district report of the school's district, sent to a person who is none of the personas."""
+    schedule = ReportSchedule.objects.create(district=school.district, day_of_month=3, created_by=UserFactory())
+    schedule.recipients.add(UserFactory())
+    return schedule
+
+
 URLS = {
     "compliance:dashboard": page(),
     "compliance:school-status": obj(make_school, ok=MEMBERS | PARTNERS),  # School is readable by every role
@@ -27,4 +34,9 @@ URLS = {
     "compliance:document-progress": obj(make_document, ok=DOCUMENT_READERS),
     "compliance:document-download": obj(make_document, ok=DOCUMENT_READERS),
     "compliance:document-retry": post_only(make_document),
+    "compliance:reportschedule-list": page(),
+    "compliance:reportschedule-create": page(ok=DISTRICT_ADMIN),
+    "compliance:reportschedule-detail": obj(make_schedule, ok=DISTRICT_ADMIN),
+    "compliance:reportschedule-update": obj(make_schedule, ok=DISTRICT_ADMIN),
+    "compliance:reportschedule-delete": obj(make_schedule, ok=DISTRICT_ADMIN),
 }
