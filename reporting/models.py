@@ -8,7 +8,7 @@ The tipster holds a tip code and a passphrase; only the passphrase's hash is sto
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.hashers import PBKDF2PasswordHasher, check_password, make_password
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -248,7 +248,10 @@ class Tip(models.Model):
         self.passphrase_hash = make_password(normalize_passphrase(passphrase), hasher=TipPassphraseHasher())
 
     def passphrase_matches(self, passphrase: str) -> bool:
-        return bool(self.passphrase_hash) and check_password(normalize_passphrase(passphrase), self.passphrase_hash)
+        """Verified with the hasher that made it (whatever PASSWORD_HASHERS says for people's passwords)."""
+        if not self.passphrase_hash.startswith(f"{TipPassphraseHasher.algorithm}$"):
+            return False
+        return TipPassphraseHasher().verify(normalize_passphrase(passphrase), self.passphrase_hash)
 
     def clean(self):
         if self.school_id and self.district_id and self.school.district_id != self.district_id:
