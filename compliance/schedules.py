@@ -49,7 +49,7 @@ def sync(schedule: ReportSchedule) -> PeriodicTask:
     values = {"crontab": crontab, "interval": None, "task": TASK_NAME, "args": json.dumps([schedule.pk]),
               "enabled": schedule.is_active, "description": str(schedule)[:200],
               # A run that waits in the queue past its day is dropped; the next period sends again.
-              "expires_seconds": 20 * 3600}
+              "expire_seconds": 20 * 3600}
     task = schedule.periodic_task
     if task is None:
         task = PeriodicTask.objects.create(name=task_name_for(schedule), **values)

@@ -7,9 +7,12 @@ and ``document_sweep`` enqueues it again later. A render claims its row with a c
 A worker that dies mid-render: the render task is ``acks_late`` with ``reject_on_worker_lost``, so its
 message goes back to the queue; the redelivered message finds the row "rendering" (claimed by the dead
 worker) and does nothing: the claim never takes a row from another attempt, whose worker may be alive
-(on another host, still within its time limit). ``document_sweep`` fails the row once it has been
-"rendering" for ``STUCK_AFTER`` (past the hard time limit, so no live attempt can still hold it) and the
-person retries it. A message whose worker died *before* the claim is rendered normally on redelivery.
+(on another host, still within its time limit). ``document_sweep`` takes the row back once it has been
+"rendering" for ``STUCK_AFTER`` (past the hard time limit, so no live attempt can still hold it): queued
+and rendered again while it has had fewer than ``MAX_RENDER_ATTEMPTS`` attempts (a scheduled report has
+nobody watching it), failed after that, and the person retries it. A message whose worker died *before*
+the claim is rendered normally on redelivery. Either way the one row is rendered again: never a second
+document, never one left "rendering".
 """
 
 import datetime as dt
@@ -45,6 +48,8 @@ Status = GeneratedDocument.Status
 RENDER_SOFT_TIME_LIMIT = 90
 RENDER_TIME_LIMIT = 120
 STUCK_AFTER = dt.timedelta(seconds=RENDER_TIME_LIMIT + 60)
+# A render stuck past STUCK_AFTER is queued again by the sweep while it has had fewer attempts than this.
+MAX_RENDER_ATTEMPTS = 2
 # A document still queued this long after it was queued lost its message (Redis down): enqueue it again.
 REQUEUE_AFTER = dt.timedelta(minutes=2)
 
@@ -81,10 +86,14 @@ def document_language(language: str | None = None) -> str:
     """One of settings.LANGUAGES: the one asked for, else the active one (the requester's), else English."""
     known = {code for code, _name in settings.LANGUAGES}
     for candidate in (language, translation.get_language()):
-        if candidate:
-            code = translation.get_supported_language_variant(candidate) if candidate not in known else candidate
-            if code in known:
-                return code
+        if not candidate:
+            continue
+        try:
+            code = translation.get_supported_language_variant(candidate)
+        except LookupError:
+            continue
+        if code in known:
+            return code
     return "en"
 
 
@@ -208,19 +217,26 @@ def document_sweep(*, now=None) -> dict:
     """Fail renders stuck past their time limit; enqueue again documents whose message was lost."""
     now = now or timezone.now()
     stuck = GeneratedDocument.objects.filter(status=Status.RENDERING, started_at__lt=now - STUCK_AFTER)
+    # Killed mid-render (the worker died or was restarted): once more from the queue, then failed.
+    retried = list(stuck.filter(attempts__lt=MAX_RENDER_ATTEMPTS).values_list("pk", flat=True)[:500])
+    if retried:
+        GeneratedDocument.objects.filter(pk__in=retried, status=Status.RENDERING).update(
+            status=Status.QUEUED, progress=0, queued_at=now, started_at=None, rendered_by="")
     failed = stuck.update(
         status=Status.FAILED, finished_at=now,
         error=_("Rendering stopped without finishing (the worker may have restarted). Try again."))
+    for pk in retried:
+        enqueue_render(pk)
     stale = list(GeneratedDocument.objects.filter(status=Status.QUEUED, queued_at__lt=now - REQUEUE_AFTER)
                  .values_list("pk", flat=True)[:500])
     if stale:  # counted from now, so a long backlog is not enqueued again at every sweep
         GeneratedDocument.objects.filter(pk__in=stale, status=Status.QUEUED).update(queued_at=now)
     for pk in stale:
         enqueue_render(pk)
-    if failed or stale:
-        logger.info("Document sweep: %s stuck renders failed, %s queued documents enqueued again",
-                    failed, len(stale))
-    return {"failed": failed, "requeued": len(stale)}
+    if failed or stale or retried:
+        logger.info("Document sweep: %s stuck renders queued again, %s failed, %s queued documents enqueued again",
+                    len(retried), failed, len(stale))
+    return {"failed": failed, "requeued": len(stale), "retried": len(retried)}
 
 
 def schools_for_request(user, kind: documents.DocumentKind):

@@ -155,7 +155,8 @@ def test_the_sweep_fails_renders_stuck_past_their_limit_and_leaves_fresh_ones(pr
     now = timezone.now()
     stuck = profile
     GeneratedDocument.objects.filter(pk=stuck.pk).update(
-        status=Status.RENDERING, started_at=now - services.STUCK_AFTER - dt.timedelta(seconds=1))
+        status=Status.RENDERING, started_at=now - services.STUCK_AFTER - dt.timedelta(seconds=1),
+        attempts=services.MAX_RENDER_ATTEMPTS)
     fresh = GeneratedDocument.objects.create(kind="school_profile", district=world.district,
                                              school=world.school_b,
                                              title="B", requested_by=district_admin, status=Status.RENDERING,
@@ -175,6 +176,8 @@ def test_a_render_that_finishes_after_the_sweep_gave_up_keeps_the_failure(profil
         return real(*args)
 
     monkeypatch.setattr(pdf, "render_pdf", sweep_meanwhile)
+    # Its last attempt (an earlier attempt would be queued again by the sweep, and rendered once more).
+    GeneratedDocument.objects.filter(pk=profile.pk).update(attempts=services.MAX_RENDER_ATTEMPTS - 1)
     document = services.document_render(document_id=profile.pk)
     assert document.status == Status.FAILED
     assert not document.file
@@ -193,8 +196,8 @@ def test_the_sweep_enqueues_again_documents_whose_message_was_lost(profile,
 
 def test_a_message_redelivered_after_its_worker_died_leaves_the_claimed_render_to_the_sweep(profile):
     """acks_late + reject_on_worker_lost give the message back when its worker dies mid-render; the
-    redelivered message never takes the row from the (possibly live) claimant: the sweep fails it past
-    STUCK_AFTER and the person retries."""
+    redelivered message never takes the row from the (possibly live) claimant: past STUCK_AFTER the sweep
+    queues it once more (the same row: one document), and fails it if that attempt dies too."""
     from compliance.tasks import document_render
 
     assert document_render.acks_late and document_render.reject_on_worker_lost
@@ -204,9 +207,30 @@ def test_a_message_redelivered_after_its_worker_died_leaves_the_claimed_render_t
     assert services.document_render(document_id=profile.pk, worker="other-host:1") is None
     profile.refresh_from_db()
     assert (profile.status, profile.rendered_by, profile.attempts) == (Status.RENDERING, "dead-host:4242", 1)
-    assert services.document_sweep(now=started + services.STUCK_AFTER + dt.timedelta(seconds=1))["failed"] == 1
+    result = services.document_sweep(now=started + services.STUCK_AFTER + dt.timedelta(seconds=1))
+    assert (result["retried"], result["failed"]) == (1, 0)
     profile.refresh_from_db()
-    assert profile.status == Status.FAILED and "Try again" in profile.error
+    assert profile.status == Status.QUEUED and profile.started_at is None
+    # The second attempt dies as well: the next sweep fails it, and the person retries it.
+    second = timezone.now()
+    GeneratedDocument.objects.filter(pk=profile.pk, status=Status.QUEUED).update(  # claimed by a worker that dies
+        status=Status.RENDERING, started_at=second, attempts=2, rendered_by="dead-host:4343")
+    result = services.document_sweep(now=second + services.STUCK_AFTER + dt.timedelta(seconds=1))
+    assert (result["retried"], result["failed"]) == (0, 1)
+    profile.refresh_from_db()
+    assert profile.status == Status.FAILED and "Try again" in profile.error and profile.attempts == 2
+    assert GeneratedDocument.objects.count() == 1
+
+
+def test_a_render_killed_mid_way_is_rendered_again_by_the_sweep(profile, django_capture_on_commit_callbacks):
+    started = timezone.now() - services.STUCK_AFTER - dt.timedelta(seconds=1)
+    GeneratedDocument.objects.filter(pk=profile.pk).update(status=Status.RENDERING, started_at=started,
+                                                           attempts=1, rendered_by="dead-host:4242")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.document_sweep()["retried"] == 1
+    profile.refresh_from_db()
+    assert profile.status == Status.READY and profile.attempts == 2  # eager in tests: the render ran again
+    assert GeneratedDocument.objects.count() == 1
 
 
 def test_a_message_redelivered_before_its_claim_renders_the_document(profile):
