@@ -264,6 +264,12 @@ class Building(models.Model):
     def __str__(self):
         return f"{self.school} - {self.name}"
 
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) == ("school", "name"):
+            return ValidationError(_("%(school)s already has a building named “%(name)s”: choose another name.")
+                                   % {"school": self.school.name, "name": self.name}, code="unique")
+        return super().unique_error_message(model_class, unique_check)
+
 
 class Agency(models.Model):
     """A first-responder or law-enforcement agency the district works with."""
@@ -295,6 +301,12 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    def unique_error_message(self, model_class, unique_check):
+        if tuple(unique_check) == ("district", "name"):
+            return ValidationError(_("The district already has an agency named “%(name)s”.") % {"name": self.name},
+                                   code="unique")
+        return super().unique_error_message(model_class, unique_check)
 
 
 # --------------------------------------------------------------------------------------------
@@ -463,6 +475,20 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.description}"
+
+    def validate_constraints(self, exclude=None):
+        """A second entry for the same day reads "27 Nov 2026 is already in the calendar of School A"."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError:
+            same_day = CalendarDay.objects.filter(school_year_id=self.school_year_id, date=self.date,
+                                                  school_id=self.school_id).exclude(pk=self.pk).first()
+            if same_day is None:
+                raise
+            where = self.school.name if self.school_id else _("the whole district")
+            raise ValidationError({"date": _(
+                "%(day)s is already in the calendar of %(where)s (%(what)s): edit that day instead.") % {
+                "day": f"{self.date.day} {self.date:%b %Y}", "where": where, "what": same_day.description}}) from None
 
     def clean(self):
         if self.school_year_id and self.date:
