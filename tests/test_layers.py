@@ -92,3 +92,27 @@ def test_relative_imports_are_resolved(monkeypatch, tmp_path):
     monkeypatch.setattr("tests.module_imports.ROOT", tmp_path)
     modules = [imp.module for imp in imports_of(Path(tmp_path / "compliance" / "views.py"))]
     assert modules == ["compliance.models", "compliance.registry"]
+
+
+# --- Action apps do not import each other; threat_mgmt alone may import three of them --------------------
+
+# A case from a tip, a referral from a safety plan, a case from a reported concern (docs/architecture.md).
+THREAT_MGMT_MAY_IMPORT = {"reporting", "mental_health", "social_media"}
+
+
+def installed_action_apps() -> list[str]:
+    return sorted(app for app in ACTION_APPS if (ROOT / app / "__init__.py").is_file())
+
+
+@pytest.mark.parametrize("app", installed_action_apps())
+def test_an_action_app_imports_no_other_action_app(app):
+    allowed = THREAT_MGMT_MAY_IMPORT if app == "threat_mgmt" else set()
+    found = violations([app], ACTION_APPS - {app} - allowed)
+    assert not found, (f"{app}/ imports another action app (apps talk through the registry; only threat_mgmt may "
+                       f"import {', '.join(sorted(THREAT_MGMT_MAY_IMPORT))}):\n" + "\n".join(found))
+
+
+def test_threat_mgmt_imports_only_the_three_apps_it_may():
+    imported = {top_package(imp.module) for path in python_files("threat_mgmt") for imp in imports_of(path)}
+    assert imported & ACTION_APPS <= THREAT_MGMT_MAY_IMPORT | {"threat_mgmt"}
+    assert "reporting" in imported  # the tip link is built, so the test would notice a wrong name
