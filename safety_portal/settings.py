@@ -405,7 +405,10 @@ LOGGING = {
                  "mail_admins": {"level": "ERROR", "class": "django.utils.log.AdminEmailHandler",
                                  "filters": ["require_debug_false", "client_details"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR", "filters": ["client_details"]},
+    # "django" is configured here so Django's own default handlers leave it: they stayed attached beside the
+    # root's console handler (every runserver line printed twice) and mailed errors without our filter.
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+                "django.request": {"level": "ERROR", "filters": ["client_details"]},
                 "django.server": {"filters": ["client_details"]},
                 "django.security.csrf": {"filters": ["client_details"]},
                 "django.security.DisallowedHost": {"filters": ["client_details"]}},
