@@ -82,3 +82,41 @@ def test_pdf_requests_return_quickly_when_the_broker_hangs_and_the_sweep_renders
     for document in GeneratedDocument.objects.all():
         assert document.attempts == 1
         document.file.delete(save=False)
+
+
+def test_the_worker_renders_the_district_report_end_to_end_and_emails_a_link(live_worker, world, district_leader,
+                                                                             monkeypatch):
+    """Issue 13: the district compliance report, requested here, rendered by the worker (another process),
+    every school's status in the PDF, and the requester emailed a link to it (never the file)."""
+    monkeypatch.setattr(services, "document_render", lambda **kwargs: pytest.fail("rendered in the test process"))
+    document = services.document_request(kind="district_report", district=world.district, school_year=world.year,
+                                         by=district_leader)
+    live_worker.wait_for(
+        lambda: GeneratedDocument.objects.get(pk=document.pk).status in {"ready", "failed"}, timeout=90,
+        message="the worker did not finish the district report")
+    document.refresh_from_db()
+    try:
+        assert document.status == GeneratedDocument.Status.READY, document.error
+        assert int(document.rendered_by.rsplit(":", 1)[1]) == live_worker.pid
+        data = document.file.read()
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        text = " ".join(page.extract_text() for page in reader.pages)
+        for school in (world.school_a, world.school_b, world.school_c):
+            assert school.name in text
+        assert "Other District School" not in text
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            assert str(pdf.docinfo.Title) == "Compliance report: 2026-27" and str(pdf.Root.Lang).startswith("en")
+            with pdf.open_outline() as outline:
+                assert "9. Drills" in [item.title for item in outline.root]
+        link = reverse("compliance:document-detail", args=[document.pk])
+        emails = live_worker.wait_for(
+            lambda: [m for m in live_worker.sent_emails() if m["To"] == district_leader.email],
+            timeout=30, message="the ready email was not sent")
+        assert len(emails) == 1
+        body = "".join(part.get_payload(decode=True).decode() for part in emails[0].walk()
+                       if part.get_content_type() == "text/plain")
+        assert link in body
+        assert not any(part.get_content_type() == "application/pdf" for part in emails[0].walk())
+    finally:
+        if document.file:
+            document.file.delete(save=False)
