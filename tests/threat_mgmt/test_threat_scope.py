@@ -4,12 +4,17 @@ PrivateNote is not here: it is its author's alone, whatever the matrix says (tes
 the roster's grant (an SRO or an outside member on the team) is tested in test_case_scope.py.
 """
 
+import datetime as dt
+
+from tests.factories import UserFactory
+from tests.scope_table import unique
 from tests.scoped_models import ScopedModelTests
 from threat_mgmt.models import (
     Case,
     CaseClosure,
     CaseFile,
     CheckIn,
+    DestructionRecord,
     Disclosure,
     Intervention,
     Interview,
@@ -17,6 +22,7 @@ from threat_mgmt.models import (
     Team,
     TeamMember,
     ThemeNote,
+    ThreatSettings,
 )
 
 from .scope import (
@@ -76,3 +82,21 @@ class TestCaseClosureScope(ScopedModelTests):
 
 class TestCaseFileScope(ScopedModelTests):
     model, make = CaseFile, make_case_file
+
+
+def make_settings(world, school):
+    return ThreatSettings.for_district(school.district)
+
+
+def make_destruction(world, school):
+    return DestructionRecord.objects.create(district=school.district, school=school, case_number=unique(),
+                                            referred_on=dt.date(2019, 1, 1), closed_on=dt.date(2019, 2, 1),
+                                            rule="5 years", destroyed_by=UserFactory())
+
+
+class TestThreatSettingsScope(ScopedModelTests):
+    model, make = ThreatSettings, make_settings
+
+
+class TestDestructionRecordScope(ScopedModelTests):
+    model, make = DestructionRecord, make_destruction
