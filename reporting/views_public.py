@@ -3,7 +3,9 @@
 Anonymity (reporting/privacy.py has the logging side): these views read the client's address only to
 hash it with a short-lived salt for rate limits (reporting/ratelimit.py), store nothing about the client,
 set no cookie but CSRF's (the language is in the address, not a cookie or session), ask browsers to send
-no referrer, and never cache. The tip code and passphrase are shown once, in the answer to the POST.
+no referrer to other hosts (``same-origin``: with ``no-referrer`` browsers send ``Origin: null`` on the
+form's POST, which Django's CSRF check refuses), and never cache. The tip code and passphrase are shown
+once, in the answer to the POST.
 """
 
 import functools
@@ -26,7 +28,8 @@ LANGUAGES = ("en", "es")
 
 
 def public_page(view):
-    """Serve in the language of the address; no cache, no referrer, nothing that remembers the visitor."""
+    """Serve in the language of the address; no cache, no referrer to other hosts, nothing that remembers
+    the visitor."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, lang: str, *args, **kwargs) -> HttpResponse:
@@ -38,7 +41,7 @@ def public_page(view):
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["Content-Language"] = lang
         return response
 
@@ -62,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
              .order_by("district__name"))
     response = render(request, "reporting/public_index.html", {"lines": lines})
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
