@@ -20,6 +20,7 @@ import dataclasses
 import datetime as dt
 
 from django import forms
+from django.db import connection
 from django.db.models import Case as CaseWhen
 from django.db.models import CharField, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
@@ -84,21 +85,92 @@ OUTCOMES = [
 ]
 
 
-def _outcome_aggregates(prefix="closure__"):
-    signed = Q(**{f"{prefix}signed_at__isnull": False})
+DIMENSIONS = ("school_id", "grade", "disability", "race_ethnicity", "classification")
+MEASURES = ("n", "closed", "services", "suspension", "placement", "arrest", "assessed", "same_day", "within_3",
+            "within_10", "later", "days_out")
+
+
+def _base(cases):
+    """One row per case with what the dashboard counts (the closure's outcomes by a left join)."""
+    return cases.annotate(
+        disability=CaseWhen(When(has_iep=True, then=Value("iep")), When(has_504=True, then=Value("504")),
+                            default=Value("neither"), output_field=CharField()),
+        x_signed=F("closure__signed_at"), x_services=F("closure__services_provided"),
+        x_suspension=F("closure__suspension"), x_placement=F("closure__change_of_placement"),
+        x_arrest=F("closure__arrest"), x_days=F("closure__days_out_of_school"),
+    ).values("school_id", "grade", "disability", "race_ethnicity", "classification", "referred_on", "assessed_on",
+             "x_signed", "x_services", "x_suspension", "x_placement", "x_arrest", "x_days").order_by()
+
+
+_MEASURES_SQL = """
+    COUNT(*) AS n,
+    COUNT(*) FILTER (WHERE x_signed IS NOT NULL) AS closed,
+    COUNT(*) FILTER (WHERE x_signed IS NOT NULL AND x_services) AS services,
+    COUNT(*) FILTER (WHERE x_signed IS NOT NULL AND x_suspension) AS suspension,
+    COUNT(*) FILTER (WHERE x_signed IS NOT NULL AND x_placement) AS placement,
+    COUNT(*) FILTER (WHERE x_signed IS NOT NULL AND x_arrest) AS arrest,
+    COUNT(*) FILTER (WHERE assessed_on IS NOT NULL) AS assessed,
+    COUNT(*) FILTER (WHERE assessed_on = referred_on) AS same_day,
+    COUNT(*) FILTER (WHERE assessed_on > referred_on AND assessed_on <= referred_on + 3) AS within_3,
+    COUNT(*) FILTER (WHERE assessed_on > referred_on + 3 AND assessed_on <= referred_on + 10) AS within_10,
+    COUNT(*) FILTER (WHERE assessed_on > referred_on + 10) AS later,
+    COALESCE(SUM(x_days) FILTER (WHERE x_signed IS NOT NULL), 0) AS days_out"""
+
+
+def summaries(cases) -> dict:
+    """``{"total": row, dimension: {value: row}}``: every count of the dashboard in one scan of the cases
+    (PostgreSQL's GROUPING SETS); another database gets one query per dimension."""
+    base = _base(cases)
+    result = {dim: {} for dim in DIMENSIONS}
+    if connection.vendor == "postgresql":
+        inner, params = base.query.sql_with_params()
+        grouping = ", ".join(f"GROUPING({d}) AS g_{d}" for d in DIMENSIONS)
+        sets = ", ".join(f"({d})" for d in DIMENSIONS)
+        sql = (f"SELECT {grouping}, {', '.join(DIMENSIONS)}, {_MEASURES_SQL} FROM ({inner}) AS b "  # noqa: S608
+               f"GROUP BY GROUPING SETS ({sets}, ())")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [c.name for c in cursor.description]
+            rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        for row in rows:
+            measures = {m: row[m] or 0 for m in MEASURES}
+            grouped = [d for d in DIMENSIONS if row[f"g_{d}"] == 0]
+            if not grouped:
+                result["total"] = measures
+            else:
+                result[grouped[0]][row[grouped[0]]] = measures
+        result.setdefault("total", dict.fromkeys(MEASURES, 0))
+        return result
+    aggregates = _orm_measures()
+    result["total"] = base.aggregate(**aggregates)
+    for dim in DIMENSIONS:
+        for row in base.values(dim).annotate(**aggregates).order_by(dim):
+            result[dim][row[dim]] = {m: row[m] or 0 for m in MEASURES}
+    result["total"] = {m: result["total"][m] or 0 for m in MEASURES}
+    return result
+
+
+def _orm_measures():
+    signed = Q(x_signed__isnull=False)
+    ref = F("referred_on")
     return {
-        "closed": Count("pk", filter=signed),
-        "services": Count("pk", filter=signed & Q(**{f"{prefix}services_provided": True})),
-        "suspension": Count("pk", filter=signed & Q(**{f"{prefix}suspension": True})),
-        "placement": Count("pk", filter=signed & Q(**{f"{prefix}change_of_placement": True})),
-        "arrest": Count("pk", filter=signed & Q(**{f"{prefix}arrest": True})),
+        "n": Count("*"), "closed": Count("*", filter=signed),
+        "services": Count("*", filter=signed & Q(x_services=True)),
+        "suspension": Count("*", filter=signed & Q(x_suspension=True)),
+        "placement": Count("*", filter=signed & Q(x_placement=True)),
+        "arrest": Count("*", filter=signed & Q(x_arrest=True)),
+        "assessed": Count("*", filter=Q(assessed_on__isnull=False)),
+        "same_day": Count("*", filter=Q(assessed_on=ref)),
+        "within_3": Count("*", filter=Q(assessed_on__gt=ref, assessed_on__lte=ref + dt.timedelta(days=3))),
+        "within_10": Count("*", filter=Q(assessed_on__gt=ref + dt.timedelta(days=3),
+                                         assessed_on__lte=ref + dt.timedelta(days=10))),
+        "later": Count("*", filter=Q(assessed_on__gt=ref + dt.timedelta(days=10))),
+        "days_out": Sum("x_days", filter=signed),
     }
 
 
-def _group_rows(qs, field, labels, total):
+def _group_rows(data, labels, total):
     """Rows of one grouping: label, its cases (count and share) and its outcomes, each cell suppressed."""
-    data = {row[field]: row for row in qs.values(field).annotate(n=Count("pk"), **_outcome_aggregates())
-            .order_by(field)}
     rows = []
     for value, label in labels:
         row = data.get(value, {})
@@ -138,42 +210,27 @@ def build(request) -> dict:
     records_race = bool(district and ThreatSettings.objects.filter(district=district,
                                                                    records_race_ethnicity=True).exists())
 
-    # 1. Overall: counts, outcomes, days out of school, time to assessment.
-    totals = cases.aggregate(
-        n=Count("pk"), assessed=Count("pk", filter=Q(assessed_on__isnull=False)),
-        same_day=Count("pk", filter=Q(assessed_on=F("referred_on"))),
-        within_3=Count("pk", filter=Q(assessed_on__gt=F("referred_on"),
-                                      assessed_on__lte=F("referred_on") + dt.timedelta(days=3))),
-        within_10=Count("pk", filter=Q(assessed_on__gt=F("referred_on") + dt.timedelta(days=3),
-                                       assessed_on__lte=F("referred_on") + dt.timedelta(days=10))),
-        later=Count("pk", filter=Q(assessed_on__gt=F("referred_on") + dt.timedelta(days=10))),
-        days_out=Sum("closure__days_out_of_school", filter=Q(closure__signed_at__isnull=False)),
-        **_outcome_aggregates())
+    data = summaries(cases)
+    totals = data["total"]
     total = totals["n"]
     enrolled = sum(s.enrollment or 0 for s in schools)
 
-    # 2. By school, per 1,000 students.
-    by_school = dict(cases.values("school_id").annotate(n=Count("pk")).values_list("school_id", "n")
-                     .order_by("school_id"))
+    # Cases per 1,000 students, by school.
     school_rows = []
     for school in schools:
-        count = by_school.get(school.pk, 0)
+        count = data["school_id"].get(school.pk, {}).get("n", 0)
         rate = round(1000 * count / school.enrollment, 1) if school.enrollment else None
         school_rows.append({"school": school, "enrollment": school.enrollment, "cases": Cell(count, rate=rate)})
     suppress([r["cases"] for r in school_rows])
 
-    # 3-6. By grade, disability, race and ethnicity, classification.
+    # By grade, disability, race and ethnicity (where recorded), classification.
     grade_labels = [(g, g) for g in School.GRADES] + [("", _("Adult or not recorded"))]
-    grade_rows = [r for r in _group_rows(cases, "grade", grade_labels, total) if r["cases"].count]
-    disability = cases.annotate(disability=CaseWhen(
-        When(has_iep=True, then=Value("iep")), When(has_504=True, then=Value("504")), default=Value("neither"),
-        output_field=CharField()))
-    disability_rows = _group_rows(disability, "disability", [("iep", _("IEP")), ("504", _("504 plan (no IEP)")),
-                                                             ("neither", _("Neither"))], total)
-    race_rows = _group_rows(cases, "race_ethnicity", list(Case.Race.choices), total) if records_race else []
+    grade_rows = [r for r in _group_rows(data["grade"], grade_labels, total) if r["cases"].count]
+    disability_rows = _group_rows(data["disability"], [("iep", _("IEP")), ("504", _("504 plan (no IEP)")),
+                                                       ("neither", _("Neither"))], total)
+    race_rows = _group_rows(data["race_ethnicity"], list(Case.Race.choices), total) if records_race else []
     class_labels = [("", _("Not classified yet"))] + list(model_steps.CLASSIFICATION_CHOICES)
-    class_rows = [r for r in _group_rows(cases, "classification", class_labels, total)
-                  if r["cases"].count or r["label"] in dict(model_steps.CLASSIFICATION_CHOICES).values()]
+    class_rows = _group_rows(data["classification"], class_labels, total)
 
     overall = {
         "cases": suppress([Cell(total, rate=round(1000 * total / enrolled, 1) if enrolled else None)], False)[0],
