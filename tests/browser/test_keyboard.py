@@ -153,3 +153,40 @@ def test_a_create_form_works_with_the_keyboard_and_ties_its_errors_to_fields(sig
     assert building.school == world.school_c
     assert page.url.endswith(reverse("schools:building-detail", args=[building.pk]))
     assert page.get_by_role("status").inner_text() == f"{building} saved."
+
+
+def test_switching_school_with_unsaved_input_asks_before_leaving(signed_in, world):
+    page = signed_in
+    page.goto(reverse("schools:building-create"))
+    page.get_by_label("Name").fill("Annex typed but not saved")
+    page.get_by_label("Show school").select_option(label="School B")
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.locator("header").get_by_role("button", name="Show", exact=True).click()
+    page.wait_for_timeout(300)
+    assert asked and "not saved" in asked[0]
+    assert page.url.endswith(reverse("schools:building-create"))
+    assert page.get_by_label("Name").input_value() == "Annex typed but not saved"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_label("Show school").select_option(label="School B")
+    with page.expect_navigation():
+        page.locator("header").get_by_role("button", name="Show", exact=True).click()
+    switcher = page.get_by_label("Show school")
+    assert switcher.evaluate("el => el.options[el.selectedIndex].text") == "School B"
+
+
+def test_switching_school_without_input_does_not_ask(signed_in, world):
+    page = signed_in
+    page.goto(reverse("schools:building-create"))
+    page.on("dialog", lambda dialog: pytest.fail(f"asked without unsaved input: {dialog.message}"))
+    page.get_by_label("Show school").select_option(label="School B")
+    with page.expect_navigation():
+        page.locator("header").get_by_role("button", name="Show", exact=True).click()
+    switcher = page.get_by_label("Show school")
+    assert switcher.evaluate("el => el.options[el.selectedIndex].text") == "School B"
