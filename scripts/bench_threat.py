@@ -129,7 +129,7 @@ def client_for(user) -> Client:
 def measure(client, label, url, runs=5):
     response = client.get(url)  # warm-up
     assert response.status_code == 200, (url, response.status_code)
-    times, queries = [], []
+    times, queries, db = [], [], []
     for _ in range(runs):
         with CaptureQueriesContext(connection) as ctx:
             t0 = time.perf_counter()
@@ -137,8 +137,9 @@ def measure(client, label, url, runs=5):
             times.append(1000 * (time.perf_counter() - t0))
         assert response.status_code == 200
         queries.append(len(ctx.captured_queries))
+        db.append(1000 * sum(float(q["time"]) for q in ctx.captured_queries))
     print(f"{label:<44} {queries[-1]:>3} queries   median {statistics.median(times):7.1f} ms   "
-          f"(min {min(times):.1f}, max {max(times):.1f})")
+          f"(min {min(times):.1f}, max {max(times):.1f}; in the database {statistics.median(db):.1f} ms)")
 
 
 def main():
@@ -158,7 +159,9 @@ def main():
     n = Case.objects.filter(school__district=district).count()
     school = School.objects.filter(district=district).order_by("pk").first()
     client = client_for(User.objects.get(email=EMAIL))
-    print(f"{n} cases in {district}; the district threat team's pages:")
+    print(f"{n} cases in {district}; the district threat team's pages (load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores):")
+    measure(client, "baseline: the teams list (40 rows)", "/threat/teams/")
     measure(client, "case list, first page", "/threat/cases/")
     measure(client, "case list, open at one school", f"/threat/cases/?status=open&school={school.pk}")
     measure(client, "case list, classification and dates", "/threat/cases/?classification=serious_substantive"
