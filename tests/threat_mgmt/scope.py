@@ -105,7 +105,7 @@ URLS = {
     "threat_mgmt:case-create": page(ok=CASE_TEAM),
     "threat_mgmt:case-detail": obj(make_case, ok=CASE_TEAM),
     "threat_mgmt:case-update": obj(make_case, ok=CASE_TEAM),
-    "threat_mgmt:case-from-tip": obj(make_tip, ok=CASE_TEAM, denied={"tip_triage", "school_a_admin"},
+    "threat_mgmt:case-from-tip": obj(make_tip, ok=CASE_TEAM, denied={"tip_triage", "school_a_admin", "school_b_admin"},
                                      kwargs=lambda tip: {"tip_pk": tip.pk}),
     "threat_mgmt:case-step": obj(make_case, ok=CASE_TEAM, kwargs=_case_and({"step": "interview_subject"})),
     "threat_mgmt:interview-create": obj(make_case, ok=CASE_TEAM),
