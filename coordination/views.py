@@ -74,6 +74,11 @@ from .text import diff_versions, render_markdown
 VIEW = AuditEvent.Action.VIEW
 
 
+def _posted(request):
+    """The submitted data of a POST (an empty POST is a submission too: it shows the required fields)."""
+    return request.POST if request.method == "POST" else None
+
+
 def audit_responder_read(request, obj=None, *, model=None, note=""):
     """A partner responder's every read is audited (the record, or the list they opened)."""
     if not is_responder(request.user):
@@ -166,7 +171,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
                  if m.district_id and m.role == Membership.Role.DISTRICT_ADMIN}
     district = sorted(districts, key=lambda d: d.pk)[0]
     current = CoordinationSettings.required_kinds_for(district)
-    form = SettingsForm(request.POST or None, initial={"required_review_kinds": current})
+    form = SettingsForm(_posted(request), initial={"required_review_kinds": current})
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             CoordinationSettings.objects.update_or_create(
@@ -273,7 +278,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft's sections (a submitted version is frozen: 403, and a new draft is the way)."""
     version = _load_draft(request, pk)
     sections = list(PlanSection.objects.filter(version=version).select_related("kind"))
-    form = VersionEditForm(request.POST or None, sections=sections, initial={"change_note": version.change_note})
+    form = VersionEditForm(_posted(request), sections=sections, initial={"change_note": version.change_note})
     if request.method == "POST" and form.is_valid():
         bodies = form.bodies()
         with transaction.atomic():
@@ -297,7 +302,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def version_attach(request: HttpRequest, pk: int) -> HttpResponse:
     version = _load_draft(request, pk)
-    form = AttachmentForm(request.POST or None, request.FILES or None)
+    form = AttachmentForm(_posted(request), request.FILES if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             attachment = form.save(commit=False)
@@ -325,7 +330,7 @@ def version_submit(request: HttpRequest, pk: int) -> HttpResponse:
     today = plan.district.local_today()
     memberships = list(services.reviewer_memberships(plan.school, today)) if plan.school_id else []
     required = CoordinationSettings.required_kinds_for(plan.district)
-    form = SubmitForm(request.POST or None, memberships=memberships)
+    form = SubmitForm(_posted(request), memberships=memberships)
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -619,7 +624,7 @@ def responder_grant(request: HttpRequest, pk: int) -> HttpResponse:
     if not any(m.district_id == district.pk and m.role == Membership.Role.DISTRICT_ADMIN
                for m in active_memberships_for(request.user)):
         refuse(request, contact, "responder grant")
-    form = GrantForm(request.POST or None, district=district, contact=contact)
+    form = GrantForm(_posted(request), district=district, contact=contact)
     if request.method == "POST" and form.is_valid():
         services.responder_grant(contact=contact, schools=form.cleaned_data["schools"],
                                  ends_on=form.cleaned_data["ends_on"], by=request.user, district=district)
