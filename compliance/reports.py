@@ -202,7 +202,7 @@ def report_context(document) -> dict:
     if document.school_id:
         schools = [document.school]
     else:
-        schools = School.objects.filter(district=district, is_active=True).order_by("name")
+        schools = School.objects.filter(district=district, is_active=True).select_related("district").order_by("name")
     context = build(district=district, schools=schools, school_year=school_year, as_of=as_of,
                     requester=document.requested_by)
     return {**context, "document": document, "school": document.school,

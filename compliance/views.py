@@ -141,7 +141,8 @@ def document_request(request: HttpRequest) -> HttpResponse:
             form.add_error("school", _("You may not request this document for %(school)s.")
                            % {"school": school})
         else:
-            messages.success(request, _("Your document is being prepared. This page shows its progress."))
+            # No flash message: it would stay on the page beside "Ready" once the progress part turns ready.
+            # The progress part says what is happening (compliance/_document_progress.html).
             return HttpResponseRedirect(reverse("compliance:document-detail", args=[document.pk]))
     return render(request, "compliance/document_request.html", {"form": form},
                   status=400 if form.errors else 200)
@@ -197,9 +198,7 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
 def document_retry(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_scoped_or_404(request, GeneratedDocument, pk)
     require_action(request, document, "add")
-    if services.document_retry(document=document, by=request.user):
-        messages.success(request, _("Trying again. This page shows the progress."))
-    else:
+    if not services.document_retry(document=document, by=request.user):
         messages.info(request, _("This document is not in a failed state; nothing to retry."))
     return HttpResponseRedirect(reverse("compliance:document-detail", args=[document.pk]))
 

@@ -74,8 +74,10 @@ def report_section_context(schools, school_year, as_of) -> dict:
         .annotate(completed=Count("id", filter=Q(status=Drill.Status.COMPLETED)),
                   planned=Count("id", filter=Q(status=Drill.Status.PLANNED)))
         .order_by())}
+    district_name = school_year.district.name  # district rules' source, read once (not per school)
     return {school.pk: {
         "school": school,
+        "district_name": district_name,
         "school_year": school_year,
         "as_of": as_of,
         "calendar": calendars[school.pk],
