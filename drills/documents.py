@@ -6,6 +6,7 @@ section the district-wide compliance PDF includes with the same context keys.
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from schools.models import SchoolYear
 
@@ -22,9 +23,11 @@ def drill_section_context(school, school_year, as_of) -> dict:
     from .services import year_log
 
     if school_year is None:
-        return {"school": school, "school_year": None, "calendar": None, "drills": [], "as_of": as_of}
+        return {"school": school, "school_year": None, "calendar": None, "drills": [], "as_of": as_of,
+                "held_by_kind": [], "unsigned": 0, "past_planned": 0}
     calendar = compliance_calendars([school], school_year, as_of)[school.pk]
     drills = list(year_log(school, school_year).prefetch_related("buildings"))
+    held = [d for d in drills if d.status == d.Status.COMPLETED and not d.is_superseded]
     return {
         "school": school,
         "school_year": school_year,
@@ -32,7 +35,26 @@ def drill_section_context(school, school_year, as_of) -> dict:
         "drills": drills,
         "as_of": as_of,
         "tz": school.district.tz,
+        "held_by_kind": held_by_kind(held),
+        "unsigned": sum(1 for d in held if d.signed_at is None),
+        "past_planned": sum(1 for d in drills if d.past_planned_time),
     }
+
+
+def held_by_kind(held) -> list[dict]:
+    """The drills held (current entries), per kind, in words that agree with their number: "1 drill",
+    "4 drills (1 not signed yet)"."""
+    kinds: dict[str, list] = {}
+    for drill in held:
+        kinds.setdefault(drill.kind_name, []).append(drill)
+    rows = []
+    for name, drills in sorted(kinds.items()):
+        count, unsigned = len(drills), sum(1 for d in drills if d.signed_at is None)
+        text = ngettext("%(count)s drill", "%(count)s drills", count) % {"count": count}
+        if unsigned:
+            text += " " + ngettext("(%(n)s not signed yet)", "(%(n)s not signed yet)", unsigned) % {"n": unsigned}
+        rows.append({"kind": name, "count": count, "unsigned": unsigned, "text": text})
+    return rows
 
 
 def drill_log_context(document) -> dict:
@@ -72,6 +94,7 @@ def report_section_context(schools, school_year, as_of) -> dict:
         Drill.objects.filter(school__in=schools, corrected_by__isnull=True).starting_between(start, end)
         .values("school_id")
         .annotate(completed=Count("id", filter=Q(status=Drill.Status.COMPLETED)),
+                  unsigned=Count("id", filter=Q(status=Drill.Status.COMPLETED, signed_at__isnull=True)),
                   planned=Count("id", filter=Q(status=Drill.Status.PLANNED)))
         .order_by())}
     district_name = school_year.district.name  # district rules' source, read once (not per school)
@@ -83,6 +106,7 @@ def report_section_context(schools, school_year, as_of) -> dict:
         "calendar": calendars[school.pk],
         "completed": counts.get(school.pk, {}).get("completed", 0),
         "planned": counts.get(school.pk, {}).get("planned", 0),
+        "unsigned": counts.get(school.pk, {}).get("unsigned", 0),
     } for school in schools}
 
 

@@ -23,13 +23,14 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from compliance.registry import Result, Status
 from portal.dates import local_day_bounds
 from portal.forms import dates_in_range
 from schools.models import CalendarDay, School, Term, instructional_days_by_school
 
-from .models import Drill, DrillRequirement
+from .models import Drill, DrillRequirement, DrillSettings, counting_rule_text
 from .windows import Window, YearCalendar, short, windows_for
 
 AT_RISK_DAYS = 14
@@ -83,6 +84,11 @@ class SchoolCalendar:
     status: Status
     worst: RequirementResult | None = None
     fixed_reason: str = ""
+    unsigned_count: bool = True  # the district's rule: do drills whose log is not signed yet count?
+
+    @property
+    def counting_rule(self) -> str:
+        return counting_rule_text(self.unsigned_count)
 
     @cached_property
     def reason(self) -> str:
@@ -112,26 +118,38 @@ def window_status(count: int, requirement, window: Window, as_of: dt.date) -> St
 
 
 def window_reason(result: WindowResult, requirement) -> str:
-    """E.g. "2 of 3 fire drills by Dec 1", or "5 lockdown drills by Jun 11, more than the 4 allowed"."""
-    what, label = requirement.title, result.window.label
-    if requirement.max_count is not None and result.count > requirement.max_count:
-        return _("%(count)s %(what)s %(label)s, more than the %(max)s allowed") % {
-            "count": result.count,
-            "what": what,
+    """E.g. "2 of 3 fire drills by Dec 1", "0 of 1 lockdown drill by Dec 1", "4 fire drills by Dec 1 (3
+    required)" or "5 lockdown drills by Jun 11, more than the 4 allowed": the noun agrees with its number."""
+    count, label = result.count, result.window.label
+    if requirement.max_count is not None and count > requirement.max_count:
+        return ngettext("%(count)s %(what)s %(label)s, more than the %(max)s allowed",
+                        "%(count)s %(what)s %(label)s, more than the %(max)s allowed", count) % {
+            "count": count,
+            "what": requirement.what(count),
             "label": label,
             "max": requirement.max_count,
         }
     if requirement.min_count == 0:
-        return _("%(count)s %(what)s %(label)s (at most %(max)s)") % {
-            "count": result.count,
-            "what": what,
+        return ngettext("%(count)s %(what)s %(label)s (at most %(max)s)",
+                        "%(count)s %(what)s %(label)s (at most %(max)s)", count) % {
+            "count": count,
+            "what": requirement.what(count),
             "label": label,
             "max": requirement.max_count,
         }
-    return _("%(count)s of %(min)s %(what)s %(label)s") % {
-        "count": result.count,
+    if count >= requirement.min_count:
+        return ngettext("%(count)s %(what)s %(label)s (%(min)s required)",
+                        "%(count)s %(what)s %(label)s (%(min)s required)", count) % {
+            "count": count,
+            "min": requirement.min_count,
+            "what": requirement.what(count),
+            "label": label,
+        }
+    return ngettext("%(count)s of %(min)s %(what)s %(label)s", "%(count)s of %(min)s %(what)s %(label)s",
+                    requirement.min_count) % {
+        "count": count,
         "min": requirement.min_count,
-        "what": what,
+        "what": requirement.what(requirement.min_count),
         "label": label,
     }
 
@@ -209,8 +227,11 @@ def requirements_for_year(district, school_year) -> list[DrillRequirement]:
     return list(qs)
 
 
-def drill_dates(school_ids, kind_ids, school_year, tz, as_of):
+def drill_dates(school_ids, kind_ids, school_year, tz, as_of, unsigned_count=True):
     """Sorted local dates of counted drills and of planned ones, per (school, kind): one query.
+
+    A completed drill counts when its log is signed, or whatever its signature when the district counts
+    unsigned drills (``DrillSettings``).
 
     The database turns each time into the district's local date (held: when it started; planned: when
     it is planned), so thousands of schools cost no time-zone arithmetic here.
@@ -219,7 +240,8 @@ def drill_dates(school_ids, kind_ids, school_year, tz, as_of):
     rows = (
         Drill.objects.filter(school_id__in=school_ids, kind_id__in=kind_ids, corrected_by__isnull=True)
         .filter(
-            Q(status=Drill.Status.COMPLETED, actual_start__gte=start, actual_start__lt=end)
+            (Q(status=Drill.Status.COMPLETED, actual_start__gte=start, actual_start__lt=end)
+             & (Q() if unsigned_count else Q(signed_at__isnull=False)))
             | Q(status=Drill.Status.PLANNED, planned_start__gte=start, planned_start__lt=end)
         )
         .annotate(day=TruncDate(Coalesce("actual_start", "planned_start"), tzinfo=tz))
@@ -263,7 +285,7 @@ def year_in_range(school_year) -> bool:
 
 
 def compliance_calendars(schools, school_year, as_of: dt.date) -> dict[int, SchoolCalendar]:
-    """Every school's calendar for the year, in a fixed number of queries (seven) whatever their number."""
+    """Every school's calendar for the year, in a fixed number of queries (eight) whatever their number."""
     schools = list(schools)
     if not schools:
         return {}
@@ -274,10 +296,11 @@ def compliance_calendars(schools, school_year, as_of: dt.date) -> dict[int, Scho
         (t.name, t.starts_on, t.ends_on) for t in Term.objects.filter(school_year=school_year).order_by("starts_on")
     )
     school_ids = [s.pk for s in schools]
+    unsigned_count = DrillSettings.unsigned_count_for(district.pk)
     all_kinds = sorted({k for ks in kinds_of.values() for k in ks})
     if year_in_range(school_year):
         days_of = days_by_school(school_year, school_ids)
-        held, planned = drill_dates(school_ids, all_kinds, school_year, district.tz, as_of)
+        held, planned = drill_dates(school_ids, all_kinds, school_year, district.tz, as_of, unsigned_count)
     else:
         # A year near the calendar's limits (a row from before SchoolYear's check): its date arithmetic would
         # overflow; no days, no drills, and windows_for() gives no window (the rules show "not applicable").
@@ -310,6 +333,7 @@ def compliance_calendars(schools, school_year, as_of: dt.date) -> dict[int, Scho
             if row is not None:
                 rows.append(row)
         calendars[school.pk] = _school_calendar(school, school_year, as_of, rows)
+        calendars[school.pk].unsigned_count = unsigned_count
     return calendars
 
 

@@ -15,7 +15,7 @@ from portal.crud import ScopedModelForm
 from portal.forms import DateInput, limit_date_fields, local_datetime_field
 from schools.models import CalendarDay, Membership, School, SchoolYear, User
 
-from .models import AfterActionReport, Drill, DrillKind, DrillRequirement, ImprovementItem
+from .models import AfterActionReport, Drill, DrillKind, DrillRequirement, DrillSettings, ImprovementItem
 
 
 def in_school_time(value, school):
@@ -296,3 +296,15 @@ class DrillRequirementForm(ScopedModelForm):
             cleaned["code"] = slugify(cleaned["title"])[:80] or "district-rule"
             self.instance.code = cleaned["code"]
         return cleaned
+
+
+class DrillSettingsForm(forms.ModelForm):
+    """The district's drill settings (a district admin's page): whether unsigned drills count."""
+
+    class Meta:
+        model = DrillSettings
+        fields = ["unsigned_drills_count"]
+        labels = {"unsigned_drills_count": _l("Count drills whose log is not signed yet")}
+        help_texts = {"unsigned_drills_count": _l(
+            "On: a held drill counts toward the requirements as soon as its results are recorded; the drill "
+            "log PDF marks it NOT SIGNED. Off: it counts only once the school administrator signs its log.")}

@@ -45,6 +45,7 @@ INTEGRATION = Integration(
         "drills.drillkind": {"view": VIEWERS, "add": {DISTRICT_ADMIN}, "change": {DISTRICT_ADMIN}},
         "drills.drillrequirement": {"view": VIEWERS, "add": {DISTRICT_ADMIN}, "change": {DISTRICT_ADMIN},
                                     "delete": {DISTRICT_ADMIN}},
+        "drills.drillsettings": {"view": {DISTRICT_ADMIN}, "change": {DISTRICT_ADMIN}},
     },
     navigation=[
         NavLink("Actions", _("Drills"), "drills:drill-list", "drills.drill", order=90),
@@ -52,6 +53,8 @@ INTEGRATION = Integration(
         NavLink("District", _("Drill requirements"), "drills:drillrequirement-list", "drills.drillrequirement",
                 order=70),
         NavLink("District", _("Drill kinds"), "drills:drillkind-list", "drills.drillkind", order=71),
+        NavLink("District", _("Drill settings"), "drills:settings", "drills.drillsettings", action="change",
+                order=72),
         NavLink("Home", _("Drill calendar feed"), "drills:calendar-feed", "drills.drill", order=80),
     ],
     # Drill statuses are not confidential: every role that reads drills may read why.

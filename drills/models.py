@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.models import FollowUp
 from portal.scope import ScopedQuerySet, active_memberships_for, allowed_memberships
@@ -31,6 +32,9 @@ from portal.signed import (
     countersigned_after_signed,
 )
 from schools.models import US_STATES, Agency, Building, District, School
+
+# The first plural noun of a requirement's title, made singular for a count of one (DrillRequirement.what).
+_SINGULAR = re.compile(r"\b(drill|test|exercise)s\b")
 
 # Raised when something tries to change or delete a signed drill log (the shared exception, drills' old name).
 DrillLocked = RecordLocked
@@ -306,16 +310,28 @@ class DrillRequirement(models.Model):
             "end": self._month_day(self.end_month, self.end_day),
         }
 
+    def what(self, count: int) -> str:
+        """What is counted, agreeing with ``count``: the title is plural ("fire drills"); one is "fire drill".
+
+        The first plural noun of the title becomes singular ("fire drills (fire code)" -> "fire drill (fire
+        code)", "tests of emergency response procedures" -> "test of ..."); other titles stay as written.
+        """
+        if count != 1:
+            return self.title
+        return _SINGULAR.sub(lambda m: m.group(1), self.title, count=1)
+
     def count_phrase(self) -> str:
         if self.max_count is not None and self.min_count == 0:
-            return _("at most %(max)s %(what)s %(window)s") % {
+            return ngettext("at most %(max)s %(what)s %(window)s", "at most %(max)s %(what)s %(window)s",
+                            self.max_count) % {
                 "max": self.max_count,
-                "what": self.title,
+                "what": self.what(self.max_count),
                 "window": self.window_phrase(),
             }
-        text = _("at least %(min)s %(what)s %(window)s") % {
+        text = ngettext("at least %(min)s %(what)s %(window)s", "at least %(min)s %(what)s %(window)s",
+                        self.min_count) % {
             "min": self.min_count,
-            "what": self.title,
+            "what": self.what(self.min_count),
             "window": self.window_phrase(),
         }
         if self.max_count is not None:
@@ -389,6 +405,52 @@ class DrillRequirement(models.Model):
                 )
                 % {"start": clash.effective_from or "the start"}
             )
+
+
+# --------------------------------------------------------------------------------------------
+# A district's drill settings
+# --------------------------------------------------------------------------------------------
+
+
+class DrillSettings(models.Model):
+    """A district's choices about its drill logs: whether a held drill counts toward compliance before its
+    log is signed. No row means the default (unsigned drills count; the PDFs mark them as not signed)."""
+
+    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="+",
+                                    verbose_name=_("district"))
+    unsigned_drills_count = models.BooleanField(
+        _("unsigned drills count toward compliance"),
+        default=True,
+        help_text=_("Off: a held drill counts only once the school administrator has signed its log."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    scope_path = "district"
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("drill settings")
+        verbose_name_plural = _("drill settings")
+
+    def __str__(self):
+        return str(_("Drill settings of %(district)s") % {"district": self.district})
+
+    @classmethod
+    def unsigned_count_for(cls, district_id) -> bool:
+        """Whether the district counts drills whose log is not signed yet (one query)."""
+        value = cls.objects.filter(district_id=district_id).values_list("unsigned_drills_count", flat=True).first()
+        return True if value is None else value
+
+
+def counting_rule_text(unsigned_count: bool) -> str:
+    """The district's counting rule in words, as the pages and the PDFs state it."""
+    from django.utils.translation import gettext
+
+    if unsigned_count:
+        return gettext("Counting rule: every completed drill counts, signed or not; entries not yet signed are "
+                       "marked as such.")
+    return gettext("Counting rule: a completed drill counts only once the school administrator has signed its "
+                   "log; entries not yet signed do not count.")
 
 
 # --------------------------------------------------------------------------------------------

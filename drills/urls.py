@@ -17,6 +17,7 @@ urlpatterns = [
     path("compliance/<int:school_id>/log.csv", views.drill_export, name="drill-export"),
     *views.DrillRequirementCRUD.get_urls(),
     *views.DrillKindCRUD.get_urls(),
+    path("settings/", views.drill_settings, name="settings"),
     path("calendar/", views.calendar_feed, name="calendar-feed"),
     path("calendar/<str:secret>.ics", views.calendar_ics, name="calendar-ics"),
 ]

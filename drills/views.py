@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,6 +29,7 @@ from portal.crud import (
     permissions_school_filter,
     refuse,
     require_action,
+    require_any,
 )
 from portal.dates import as_of_for, pick_school_year
 from portal.signed import (
@@ -51,9 +53,10 @@ from .forms import (
     DrillPlanForm,
     DrillRequirementForm,
     DrillResultsForm,
+    DrillSettingsForm,
     ImprovementItemForm,
 )
-from .models import AfterActionReport, CalendarFeedToken, Drill, DrillKind, DrillRequirement
+from .models import AfterActionReport, CalendarFeedToken, Drill, DrillKind, DrillRequirement, DrillSettings
 
 
 def _admin_district(user):
@@ -574,3 +577,30 @@ def calendar_ics(request: HttpRequest, secret: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --------------------------------------------------------------------------------------------
+# The district's drill settings
+# --------------------------------------------------------------------------------------------
+
+
+@login_required
+def drill_settings(request: HttpRequest) -> HttpResponse:
+    """A district admin chooses whether drills whose log is not signed yet count toward compliance."""
+    require_any(request, DrillSettings, "change")
+    district = _admin_district(request.user)
+    if district is None:
+        refuse(request, None, "drill settings", _("Your role does not allow this."))
+    row = DrillSettings.objects.filter(district=district).first() or DrillSettings(district=district)
+    form = DrillSettingsForm(request.POST or None, instance=row)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            row = form.save(commit=False)
+            row.district, row.updated_at = district, timezone.now()
+            row.save()
+            audit.record(AuditEvent.Action.UPDATE, request=request, obj=row, fields=["unsigned_drills_count"])
+        messages.success(request, _("Saved. Compliance statuses and new drill log PDFs follow this rule."))
+        return HttpResponseRedirect(request.path)
+    return render(request, "drills/drill_settings.html",
+                  {"form": form, "district": district, "rule": row.unsigned_drills_count},
+                  status=400 if form.errors else 200)

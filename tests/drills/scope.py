@@ -3,7 +3,7 @@ scope tests in test_drill_scope.py); see tests/scope_table.py."""
 
 import datetime as dt
 
-from drills.models import DrillKind
+from drills.models import DrillKind, DrillSettings
 from tests.scope_table import (
     DISTRICT_ADMIN,
     DOCUMENT_READERS,
@@ -39,6 +39,11 @@ def make_drill_requirement(world, school):
     return RequirementFactory(district=school.district, title=f"Fire drills of {school.district}")
 
 
+def make_drill_settings(world, school):
+    row, _ = DrillSettings.objects.get_or_create(district=school.district)
+    return row
+
+
 def make_drill_kind(world, school):
     n = unique()
     return DrillKind.objects.create(district=school.district, code=f"walk-{n}", name=f"Bus drill {n}")
@@ -69,6 +74,7 @@ URLS = {
     "drills:drillkind-detail": obj(make_drill_kind, ok=DRILL_VIEWERS),
     "drills:drillkind-update": obj(make_drill_kind, ok=DISTRICT_ADMIN, denied=DRILL_VIEWERS),
     "drills:calendar-feed": page(ok=DRILL_VIEWERS),
+    "drills:settings": page(ok=DISTRICT_ADMIN),
 }
 
 PUBLIC = {

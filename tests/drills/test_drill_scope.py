@@ -4,12 +4,19 @@ import datetime as dt
 
 import pytest
 
-from drills.models import AfterActionReport, Drill, DrillKind, DrillRequirement, ImprovementItem
+from drills.models import AfterActionReport, Drill, DrillKind, DrillRequirement, DrillSettings, ImprovementItem
 from schools.models import AuditEvent
 from tests.scoped_models import ScopedModelTests
 
 from .factories import held, planned
-from .scope import make_after_action, make_drill, make_drill_kind, make_drill_requirement, make_improvement_item
+from .scope import (
+    make_after_action,
+    make_drill,
+    make_drill_kind,
+    make_drill_requirement,
+    make_drill_settings,
+    make_improvement_item,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +46,12 @@ class TestDistrictDrillKindScope(ScopedModelTests):
     """A district's own kinds (the shared kinds are reference data every drills viewer sees)."""
 
     model, make = DrillKind, make_drill_kind
+
+
+class TestDrillSettingsScope(ScopedModelTests):
+    """A district's drill settings: its district admin only."""
+
+    model, make = DrillSettings, make_drill_settings
 
 
 # --- Pages: out of scope is a 404, visible but not allowed a 403 ---------------------------------------
