@@ -592,7 +592,8 @@ def drill_settings(request: HttpRequest) -> HttpResponse:
     if district is None:
         refuse(request, None, "drill settings", _("Your role does not allow this."))
     row = DrillSettings.objects.filter(district=district).first() or DrillSettings(district=district)
-    form = DrillSettingsForm(request.POST or None, instance=row)
+    # (not ``request.POST or None``: with the box unticked a POST may carry no field at all)
+    form = DrillSettingsForm(request.POST if request.method == "POST" else None, instance=row)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             row = form.save(commit=False)
