@@ -79,3 +79,37 @@ def test_the_sro_reviews_a_plan_from_the_home_page(world, school_a_admin, sro_tw
                  f"/coordination/schools/{world.school_a.pk}/"):
         visit(path)
     walk.assert_clean()
+
+
+def test_the_district_admins_coordination_pages_pass_axe(world, district_admin, school_a_admin, context, page, watch,
+                                                          live_server, settings, tmp_path):
+    from coordination.models import PartnerContact
+    from tests.coordination.builders import make_exercise_improvement, make_floorplan, make_sitefact
+
+    settings.MEDIA_ROOT = tmp_path
+    fire = AgencyFactory(district=world.district, name="Fire Department", kind=Agency.Kind.FIRE)
+    contact = PartnerContact.objects.create(agency=fire, name="Captain Ray", role="Captain", phone="555-0100",
+                                            email="ray@fire.example")
+    contact.schools.add(world.school_a)
+    exercise = make_exercise_improvement(world, world.school_a).exercise
+    exercise.agencies.add(fire)
+    fact, floor_plan = make_sitefact(world, world.school_a), make_floorplan(world, world.school_a)
+    plan = CoordinationPlan.objects.create(district=world.district, school=world.school_a, title="Pioneer plan",
+                                           owner=school_a_admin)
+    draft = services.version_draft(plan=plan, by=school_a_admin)
+    walk = Walk(page, watch)
+    sign_in_directly(context, live_server.url, district_admin)
+    for path in (f"/coordination/contacts/{contact.pk}/", f"/coordination/contacts/{contact.pk}/grant/",
+                 "/coordination/responder-access/", "/coordination/settings/", "/coordination/sections/",
+                 f"/coordination/exercises/{exercise.pk}/", f"/coordination/sitefacts/{fact.pk}/",
+                 f"/coordination/floorplans/{floor_plan.pk}/", f"/coordination/versions/{draft.pk}/attach/",
+                 f"/coordination/versions/{draft.pk}/", "/coordination/siteverifications/new/",
+                 "/coordination/exercises/new/"):
+        assert walk.visit(path), walk.failures
+    # the grant form with its errors
+    page.goto(f"/coordination/contacts/{contact.pk}/grant/")
+    page.get_by_role("button", name="Grant access").click()
+    page.wait_for_load_state()
+    assert "Nothing was saved" in page.content()
+    walk.check()
+    walk.assert_clean()
