@@ -48,12 +48,13 @@ def normalize_passphrase(value: str) -> str:
 
 
 class TipPassphraseHasher(PBKDF2PasswordHasher):
-    """PBKDF2-SHA256 with fewer rounds than a person's password needs: a passphrase is 79 random bits
-    (not a guessable word), so the rounds only slow an offline search that cannot finish anyway, and the
-    tip form stays fast under load. The encoded hash is Django's ``pbkdf2_sha256$...`` format, so
-    ``check_password`` verifies it."""
+    """PBKDF2-SHA256 with far fewer rounds than a person's password needs. Rounds slow down guessing a
+    password a person chose; a passphrase here is 16 characters drawn at random (about 79 bits), which no
+    offline search can cover whatever the rounds, and online guessing is throttled (reporting/ratelimit.py).
+    So the rounds buy nothing but cost the tip form its speed under load (scripts/bench_tips.py). The encoded
+    hash is Django's ``pbkdf2_sha256$<rounds>$<salt>$<hash>``: salted, never the passphrase in clear."""
 
-    iterations = 20_000
+    iterations = 2_000
 
 
 def district_scope(user, model, action, district_path="district", school_path="school"):

@@ -70,6 +70,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _line(district_id):
+    """The district and its tip line settings (one query once the settings exist)."""
+    line = TipLineSettings.objects.select_related("district").filter(district_id=district_id).first()
+    if line is not None:
+        return line.district, line
     district = get_object_or_404(District, pk=district_id)
     return district, TipLineSettings.for_district(district)
 
@@ -84,10 +88,8 @@ def tip_form(request: HttpRequest, lang: str, district_id: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, "reporting/tip_form.html", {**ctx, "form": TipForm(district=district, language=lang)})
     form = TipForm(request.POST, request.FILES, district=district, language=lang)
-    who = ratelimit.client_key(request)
-    if ratelimit.over("submit", who, ratelimit.SUBMIT_LIMIT):
+    if ratelimit.hit_over("submit", ratelimit.client_key(request), ratelimit.SUBMIT_LIMIT):
         return render(request, "reporting/tip_form.html", {**ctx, "form": form, "throttled": True}, status=429)
-    ratelimit.hit("submit", who, ratelimit.SUBMIT_LIMIT[1])
     if form.is_spam:
         # A robot: it sees what a person would, and nothing is stored.
         return render(request, "reporting/tip_sent.html", {**ctx, "code": new_tip_code(),
