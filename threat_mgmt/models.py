@@ -339,6 +339,11 @@ class Case(models.Model):
         return case_grant_q(user, action)
 
     @property
+    def number(self) -> str:
+        """How people name the case (the list's first column): "Case 12"."""
+        return str(self)
+
+    @property
     def has_iep_or_504(self) -> bool:
         return self.has_iep or self.has_504
 
