@@ -11,6 +11,7 @@ from .models import (
     FloorPlan,
     JointExercise,
     PartnerContact,
+    PlanReview,
     PlanSectionKind,
     SiteFact,
     SiteVerification,
@@ -83,3 +84,21 @@ class JointExerciseFilter(PortalFilterSet):
     class Meta:
         model = JointExercise
         fields = ["school", "kind"]
+
+
+class ResponderAccessFilter(PortalFilterSet):
+    """Responder grants by school and by whether they still run (Membership's school and user indexes)."""
+
+    school = django_filters.ModelChoiceFilter(queryset=School.objects.all(), label=_("School"))
+    state = django_filters.ChoiceFilter(choices=[("active", _("Active or not started")), ("ended", _("Ended"))],
+                                        method="by_state", label=_("State"))
+
+    def by_state(self, queryset, name, value):
+        today = person_today(self.request.user)
+        return queryset.filter(ends_on__lt=today) if value == "ended" else queryset.filter(ends_on__gte=today)
+
+
+class MyReviewFilter(PortalFilterSet):
+    """A reviewer's reviews by decision (served by ``coord_review_waiting``: reviewer, decision)."""
+
+    decision = django_filters.ChoiceFilter(choices=PlanReview.Decision.choices, label=_("Decision"))

@@ -28,8 +28,10 @@ from .filters import (
     CoordinationPlanFilter,
     FloorPlanFilter,
     JointExerciseFilter,
+    MyReviewFilter,
     PartnerContactFilter,
     PlanSectionKindFilter,
+    ResponderAccessFilter,
     SiteFactFilter,
     SiteVerificationFilter,
 )
@@ -441,8 +443,9 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     """Plans waiting for my review (and those I reviewed), newest first."""
     reviews = (PlanReview.objects.for_user(request.user, "view").filter(reviewer=request.user)
                .select_related("version__plan__school", "agency").order_by("signed_at", "-version__signed_at"))
-    page = Paginator(reviews, 25).get_page(request.GET.get("page"))
-    return render(request, "coordination/my_reviews.html", {"page": page})
+    filterset = MyReviewFilter(request.GET, queryset=reviews, request=request)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "coordination/my_reviews.html", {"page": page, "filterset": filterset})
 
 
 # --------------------------------------------------------------------------------------------
@@ -609,10 +612,12 @@ def responder_access(request: HttpRequest) -> HttpResponse:
     require_any(request, Membership, "view")
     rows = (Membership.objects.for_user(request.user, "view").filter(role=Membership.Role.RESPONDER)
             .select_related("user", "school", "agency").order_by("-ends_on", "user__display_name"))
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    filterset = ResponderAccessFilter(request.GET, queryset=rows, request=request)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     districts = {m.home_district for m in active_memberships_for(request.user)}
     today = sorted(districts, key=lambda d: d.pk)[0].local_today() if districts else None
-    return render(request, "coordination/responder_access.html", {"page": page, "today": today})
+    return render(request, "coordination/responder_access.html", {"page": page, "today": today,
+                                                                   "filterset": filterset})
 
 
 @login_required

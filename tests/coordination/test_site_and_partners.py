@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from coordination.models import ExerciseImprovement, FloorPlan, JointExercise, PartnerContact, SiteFact
 from schools.models import Agency, AuditEvent, Membership, User
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, UserFactory
 
 from .builders import PNG, building_of, make_exercise
 
@@ -207,3 +207,19 @@ def test_recording_an_exercise_names_the_agencies_present(client, world, school_
     assert set(JointExercise.objects.get().agencies.all()) == {fire, world.agency}
     missing = client.post(reverse("coordination:exercise-create"), {"school": world.school_a.pk})
     assert missing.status_code == 400 and "This field is required." in missing.content.decode()
+
+
+def test_the_responder_access_page_filters_ended_grants(client, world, district_admin, responder):
+    ended = UserFactory(email="old@fire.example", display_name="Old Captain")
+    today = world.district.local_today()
+    Membership.objects.create(user=ended, role=Membership.Role.RESPONDER, school=world.school_b,
+                              agency=responder.memberships.get().agency, starts_on=today - dt.timedelta(days=200),
+                              ends_on=today - dt.timedelta(days=2))
+    client.force_login(district_admin)
+    url = reverse("coordination:responder-access")
+    html = client.get(url).content.decode()
+    assert "Rae Responder" in html and "Old Captain" in html and "Ended" in html
+    html = client.get(url, {"state": "ended"}).content.decode()
+    assert "Old Captain" in html and "Rae Responder" not in html
+    html = client.get(url, {"state": "active", "school": world.school_b.pk}).content.decode()
+    assert "Nothing matches these filters." in html
