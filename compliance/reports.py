@@ -129,6 +129,9 @@ def _section_html(section, school_context) -> str:
 def build(*, district, schools, school_year, as_of, requester) -> dict:
     """Everything the report template prints, for these schools (one or the whole district)."""
     schools = list(schools)
+    for school in schools:  # every section may read school.district: never a query per school
+        if school.district_id == district.pk:
+            school.district = district
     table = registry.evaluate_all(schools, school_year, as_of)
     last_year = previous_year(school_year)
     last_as_of = same_day_last_year(as_of, last_year) if last_year is not None else None

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from compliance import services
 from compliance.models import GeneratedDocument
-from portal import broker
+from portal import broker, notifications
+from schools.models import Notification
 from tests.live_worker import hung_broker
 
 pytestmark = [pytest.mark.live_worker, pytest.mark.django_db(transaction=True)]
@@ -109,6 +110,12 @@ def test_the_worker_renders_the_district_report_end_to_end_and_emails_a_link(liv
             with pdf.open_outline() as outline:
                 assert "9. Drills" in [item.title for item in outline.root]
         link = reverse("compliance:document-detail", args=[document.pk])
+        # The worker wrote the ready email to the outbox with the document; its own publish goes to the
+        # worker's default queue, which this session's worker does not read, so this process sends it
+        # through the worker (as the minute sweep would).
+        notification = Notification.objects.get(recipient=district_leader, kind="compliance.document_ready")
+        assert notification.link.endswith(link)
+        notifications.enqueue_send(notification.pk)
         emails = live_worker.wait_for(
             lambda: [m for m in live_worker.sent_emails() if m["To"] == district_leader.email],
             timeout=30, message="the ready email was not sent")
