@@ -445,6 +445,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
                .select_related("version__plan__school", "agency").order_by("signed_at", "-version__signed_at"))
     filterset = MyReviewFilter(request.GET, queryset=reviews, request=request)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    audit_responder_read(request, model=PlanReview)
     return render(request, "coordination/my_reviews.html", {"page": page, "filterset": filterset})
 
 
