@@ -308,3 +308,30 @@ def test_a_responder_after_the_grants_end_is_refused_and_the_attempt_audited(cli
     assert client.get(url).status_code == 404
     assert AuditEvent.objects.filter(actor=responder, action=AuditEvent.Action.DENIED_NOT_FOUND,
                                      object_type="coordination.planversion", object_id=str(approved.pk)).exists()
+
+
+def test_attachments_go_through_the_upload_gate_and_follow_into_the_next_draft(client, world, school_a_admin,
+                                                                               settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coordination.models import PlanAttachment
+
+    from .builders import PNG
+
+    settings.MEDIA_ROOT = tmp_path
+    plan = plan_of(world, owner=school_a_admin)
+    draft = make_draft(world, world.school_a, plan)
+    client.force_login(school_a_admin)
+    url = reverse("coordination:planversion-attach", args=[draft.pk])
+    bad = client.post(url, {"title": "Map", "file": SimpleUploadedFile("map.html", b"<html><script></script>")})
+    assert bad.status_code == 400 and not PlanAttachment.objects.exists()
+    good = client.post(url, {"title": "Site map", "file": SimpleUploadedFile("map.png", PNG)})
+    assert good.status_code == 302
+    attachment = PlanAttachment.objects.get()
+    response = client.get(reverse("coordination:attachment-download", args=[attachment.pk]))
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    b"".join(response.streaming_content)
+    draft.sign_off(by=school_a_admin)
+    draft.countersign(by=school_a_admin)
+    following = services.version_draft(plan=plan, by=school_a_admin)
+    assert list(following.attachments.values_list("title", "file")) == [("Site map", attachment.file.name)]
