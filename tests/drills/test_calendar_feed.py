@@ -77,7 +77,7 @@ def test_the_feed_dies_with_the_membership(client, world, school_a_admin):
     planned(world.school_a, _soon())
     path = _issue(client, school_a_admin)
     assert client.get(path).status_code == 200
-    Membership.objects.filter(user=school_a_admin).update(ends_on=dt.date.today() - dt.timedelta(days=1))
+    Membership.objects.filter(user=school_a_admin).update(ends_on=world.district.local_today() - dt.timedelta(days=1))
     assert client.get(path).status_code == 404
     assert AuditEvent.objects.filter(action=AuditEvent.Action.DENIED_NOT_FOUND,
                                      object_type="drills.calendarfeed").exists()
@@ -125,7 +125,7 @@ def test_the_page_does_not_show_the_address_again(client, world, school_a_admin)
 def test_a_feed_that_died_with_its_roles_stays_dead_when_the_person_comes_back(client, world, school_a_admin):
     path = _issue(client, school_a_admin)
     membership = Membership.objects.get(user=school_a_admin)
-    Membership.objects.filter(pk=membership.pk).update(ends_on=dt.date.today() - dt.timedelta(days=2))
+    Membership.objects.filter(pk=membership.pk).update(ends_on=world.district.local_today() - dt.timedelta(days=2))
     client.logout()
     assert client.get(path).status_code == 404
     refusal = AuditEvent.objects.get(action=AuditEvent.Action.DENIED_NOT_FOUND, object_type="drills.calendarfeed")
