@@ -4,7 +4,7 @@ report documents, and the scheduled reports."""
 
 from django.utils.translation import gettext_lazy as _
 
-from compliance import documents, reports, views
+from compliance import documents, owed, reports, views
 from portal.permissions import DISTRICT_ADMIN, DISTRICT_LEADER, SCHOOL_ADMIN
 from portal.registry import Integration, NavLink
 
@@ -28,5 +28,7 @@ INTEGRATION = Integration(
                 order=90),
     ],
     home_panels=[views.home_context],
+    # Requirements at risk for the school admin, schools at risk for the district admin, on My tasks.
+    owed_tasks=owed.SOURCES,
     documents=[documents.SCHOOL_PROFILE, reports.DISTRICT_REPORT, reports.SCHOOL_REPORT],
 )
