@@ -11,7 +11,7 @@ from django.conf import settings
 
 from safety_portal.celery import app
 
-PROJECT_PREFIXES = ("portal.", "compliance.", "schools.", "accounts.", "drills.")
+PROJECT_PREFIXES = ("portal.", "compliance.", "schools.", "accounts.", "drills.", "reporting.")
 
 
 def project_tasks():
