@@ -11,7 +11,7 @@ from django.conf import settings
 
 from safety_portal.celery import app
 
-PROJECT_PREFIXES = ("portal.", "compliance.", "schools.", "accounts.", "drills.", "reporting.")
+PROJECT_PREFIXES = ("portal.", "compliance.", "schools.", "accounts.", "drills.", "reporting.", "threat_mgmt.")
 
 
 def project_tasks():
