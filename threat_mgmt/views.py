@@ -295,6 +295,8 @@ def intervention_done(request: HttpRequest, pk: int) -> HttpResponse:
         item.mark_done(by=request.user)
         audit.record(AuditEvent.Action.UPDATE, request=request, obj=item, fields=["done_at", "done_by"])
     messages.success(request, _("Marked done."))
+    if not scope.can(request.user, item.case, "view"):  # an owner outside the team: back to their tasks
+        return HttpResponseRedirect(reverse("portal:my-tasks"))
     return _to_case(item.case, "plan")
 
 

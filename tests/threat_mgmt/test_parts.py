@@ -133,3 +133,17 @@ def test_the_case_page_says_what_is_missing_to_close(client, world, counselor):
     body = client.get(f"/threat/cases/{case.pk}/").content.decode()
     assert "Before this case can close" in body
     assert "Notify the intended victims and their parents" in body
+
+
+def test_an_owner_outside_the_team_sees_the_intervention_on_my_tasks_but_not_the_case(client, world,
+                                                                                       school_a_staff):
+    case = make_case(world, world.school_a)
+    item = Intervention.objects.create(case=case, kind="supervision", title="Escort between classes",
+                                       owner=school_a_staff, due_on=dt.date(2026, 11, 1))
+    client.force_login(school_a_staff)
+    assert "Escort between classes" in client.get("/district/my-tasks/").content.decode()
+    assert client.get(f"/threat/cases/{case.pk}/").status_code == 404
+    response = client.post(f"/threat/interventions/{item.pk}/done/")
+    assert response.status_code == 302 and response["Location"] == "/district/my-tasks/"
+    item.refresh_from_db()
+    assert item.done_by == school_a_staff
