@@ -31,7 +31,7 @@ def add_demo_tips(ctx) -> None:
         if team is not None:
             OnCallContact.objects.create(district=district, level=2, label="Threat assessment lead", person=team)
     if line.last_test_at is None:
-        TipLineSettings.objects.filter(pk=line.pk).update(last_test_at=now - dt.timedelta(days=30))
+        TipLineSettings.objects.filter(pk=line.pk).update(last_test_at=now - dt.timedelta(days=30), enabled=True)
     if Tip.objects.filter(district=district, is_test=False).exists():
         return
     for category_name, school_key, text, days, status, outcome in DEMO_TIPS:

@@ -77,7 +77,9 @@ class TipLineSettings(models.Model):
 
     district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="tip_line",
                                     verbose_name=_("district"))
-    enabled = models.BooleanField(_("tip line is on"), default=True,
+    # Off until the district switches it on: a line taking life-safety tips before anyone is on call would
+    # promise what nobody keeps.
+    enabled = models.BooleanField(_("tip line is on"), default=False,
                                   help_text=_("When off, the public page says how else to report."))
     escalation_minutes = models.PositiveSmallIntegerField(
         _("minutes before the next level is notified"), default=5,

@@ -74,6 +74,13 @@ class TipCRUD(ScopedCRUDView):
     def get_queryset(self, action="view"):
         return super().get_queryset(action).by_urgency()
 
+    def do_list(self, request):
+        """The queue shows tips' codes, categories and schools: a read of tips, audited like a tip's page."""
+        response = super().do_list(request)
+        audit.record(AuditEvent.Action.VIEW, request=request, object_type="reporting.tip",
+                     note=f"queue {request.GET.urlencode()}"[:300])
+        return response
+
     def column_value(self, obj, name):
         if name == "school":
             return obj.school.name if obj.school_id else _("Not sure")

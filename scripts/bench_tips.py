@@ -73,7 +73,7 @@ from schools.models import District, School
 from reporting.models import TipLineSettings, TipCategory
 d, _ = District.objects.get_or_create(name="Bench District", defaults={"state": "MI", "time_zone": "America/Detroit"})
 School.objects.get_or_create(district=d, name="Bench High", defaults={"level": "high"})
-TipLineSettings.for_district(d)
+TipLineSettings.objects.filter(pk=TipLineSettings.for_district(d).pk).update(enabled=True)
 print(d.pk, TipCategory.objects.get(district=d, name="Bullying").pk)
 """
 

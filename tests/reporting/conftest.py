@@ -19,7 +19,10 @@ def _fresh_cache_and_broker(settings, tmp_path):
 
 @pytest.fixture
 def line(world):
-    return TipLineSettings.for_district(world.district)
+    line = TipLineSettings.for_district(world.district)
+    line.enabled = True
+    line.save()
+    return line
 
 
 @pytest.fixture

@@ -174,5 +174,5 @@ def test_a_test_tip_acknowledged_marks_the_chain_tested_on_the_settings_page(cli
     line.refresh_from_db()
     assert line.last_test_at is not None
     client.force_login(district_admin)
-    assert timezone.localtime(line.last_test_at).strftime("%Y-%m-%d") in client.get(
+    assert timezone.localtime(line.last_test_at, world.district.tz).strftime("%Y-%m-%d") in client.get(
         reverse("reporting:settings")).content.decode()

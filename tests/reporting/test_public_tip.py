@@ -156,3 +156,11 @@ def test_the_index_lists_districts_whose_line_is_on(client, world, line):
 def test_an_unknown_district_or_language_is_a_404(client, world, line):
     assert client.get("/tips/en/999999/").status_code == 404
     assert client.get(f"/tips/fr/{world.district.pk}/").status_code == 404
+
+
+def test_a_new_district_line_is_off_until_switched_on(client, world):
+    html = client.get(form_url(world)).content.decode()
+    assert "switched off" in html
+    assert world.district.name not in client.get(reverse("tips:index")).content.decode()
+    response = client.post(form_url(world), {"what_happened": "x"})
+    assert response.status_code == 200 and not Tip.objects.exists()

@@ -196,3 +196,11 @@ def test_attachments_download_through_the_scope_check_audited(client, world, tip
     response = client.get(reverse("reporting:attachment-download", args=[attachment.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"hello"
     assert AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD, object_id=str(attachment.pk)).exists()
+
+
+def test_opening_the_queue_is_audited_too(client, world, tip_triage, routine):
+    tip_at(world, routine)
+    client.force_login(tip_triage)
+    client.get(LIST, {"status": "new"})
+    entry = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, object_type="reporting.tip", object_id="")
+    assert entry.actor == tip_triage and "status=new" in entry.note
