@@ -53,6 +53,7 @@ def send_tips_and_follow_up(client, world, category, caplog, capture):
     assert response.status_code == 200
     tip = Tip.objects.get()
     passphrase = response.content.decode().split('<code class="fs-4">')[2].split("</code>")[0]
+    tip.shown_passphrase = passphrase
     with capture(execute=True):
         client.post("/tips/en/follow-up/", {"code": tip.code, "passphrase": passphrase, "body": "More."}, **CLIENT)
     client.post("/tips/en/follow-up/", {"code": tip.code, "passphrase": "wrong"}, **CLIENT)  # a failure too
@@ -64,12 +65,15 @@ def send_tips_and_follow_up(client, world, category, caplog, capture):
 @pytest.mark.postgres
 def test_no_client_address_browser_or_referrer_is_stored_logged_or_mailed(
         client, world, chain, life_safety, caplog, mailoutbox, django_capture_on_commit_callbacks):
-    send_tips_and_follow_up(client, world, life_safety, caplog, django_capture_on_commit_callbacks)
+    tip = send_tips_and_follow_up(client, world, life_safety, caplog, django_capture_on_commit_callbacks)
     assert mailoutbox, "the life-safety tip should have notified the chain"
     rows = every_row_as_text()
     dump = pg_dump_text()
     logs = "\n".join(f"{r.name} {r.getMessage()} {r.__dict__!r}" for r in caplog.records)
     mails = "\n".join(f"{m.subject}\n{m.body}\n{m.alternatives!r}\n{m.extra_headers!r}" for m in mailoutbox)
+    passphrase = tip.shown_passphrase
+    assert len(passphrase) == 19 and passphrase not in rows and passphrase not in dump  # stored only hashed
+    assert passphrase.replace("-", "") not in rows and passphrase not in logs and passphrase not in mails
     for needle in NEEDLES:
         assert needle not in rows, f"{needle} found in the database"
         assert needle not in dump, f"{needle} found in pg_dump"
