@@ -65,8 +65,17 @@ def reminder_subject(case_id: int) -> str:
     return f"threat_mgmt.case:{case_id}"
 
 
+REQUEUE_AFTER = dt.timedelta(minutes=2)
+
+
 def case_file_request(*, case: Case, by, request=None) -> CaseFile:
     """Queue the case file PDF (rendered by the worker after commit); audited as an export."""
+    # A request whose message was lost (the broker down) is published again with the new one.
+    stale = list(CaseFile.objects.filter(case=case, status=CaseFile.Status.QUEUED,
+                                         requested_at__lt=timezone.now() - REQUEUE_AFTER).values_list("pk", flat=True))
+    for pk in stale:
+        transaction.on_commit(partial(broker.publish, "threat_mgmt.case_file_render", (pk,),
+                                      what=f"the render of case file {pk}"))
     with transaction.atomic():
         case_file = CaseFile.objects.create(case=case, requested_by=by)
         audit.record(AuditEvent.Action.EXPORT, actor=by, obj=case, fields=["case_file"], note="case file requested",

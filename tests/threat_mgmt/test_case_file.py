@@ -41,3 +41,21 @@ def test_the_worker_renders_a_pdf(world, counselor_threat_team):
     with done.file.open("rb") as stream:
         assert stream.read(5) == b"%PDF-"
     assert services.case_file_render(case_file_id=case_file.pk) is None  # claimed once
+
+
+def test_a_new_request_publishes_again_a_file_whose_message_was_lost(world, counselor_threat_team, monkeypatch,
+                                                                      django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from portal import broker
+
+    published = []
+    monkeypatch.setattr(broker, "publish", lambda name, args, **kw: published.append((name, args)))
+    case = make_case(world, world.school_a)
+    lost = CaseFile.objects.create(case=case, requested_by=counselor_threat_team,
+                                   requested_at=timezone.now() - dt.timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = services.case_file_request(case=case, by=counselor_threat_team)
+    assert sorted(args[0] for _name, args in published) == sorted([lost.pk, fresh.pk])
