@@ -138,3 +138,11 @@ def test_the_settings_page_saves_and_shows_the_public_addresses(client, world, d
     response = client.post(reverse("reporting:settings"), {"escalation_minutes": 0, "ack_target_minutes": 10,
                                                            "retention_years": 2})
     assert response.status_code == 400
+
+
+def test_the_settings_page_shows_the_webhook_secret_only_to_who_may_change_them(client, district_admin,
+                                                                                district_leader, line):
+    client.force_login(district_admin)
+    assert line.webhook_secret in client.get(reverse("reporting:settings")).content.decode()
+    client.force_login(district_leader)
+    assert client.get(reverse("reporting:settings")).status_code == 403
