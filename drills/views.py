@@ -147,6 +147,9 @@ def detail_context(request, drill) -> dict:
         and not locked,
         "sign_problems": drill.sign_off_problems() if can["sign"] and not locked else [],
         "tz": drill.school.district.tz,
+        # A held drill whose log is not signed: does it count yet? (the district's rule, DrillSettings)
+        "counts_unsigned": DrillSettings.unsigned_count_for(drill.school.district_id)
+        if drill.status == Drill.Status.COMPLETED and not locked and not superseded else None,
     }
 
 

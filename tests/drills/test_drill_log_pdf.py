@@ -189,3 +189,16 @@ def test_the_document_page_never_says_being_prepared_beside_ready(client, world,
     assert "being prepared" not in page
     progress = client.get(f"/compliance/documents/{document.pk}/progress/").content.decode()
     assert "being prepared" not in progress and "hx-get" not in progress
+
+
+def test_an_unsigned_drill_says_whether_it_counts_yet(client, world, school_a_admin):
+    drill = held(world.school_a, dt.date(2026, 9, 8))
+    client.force_login(school_a_admin)
+    page = client.get(f"/drills/drills/{drill.pk}/").content.decode()
+    assert "it already counts toward the drill requirements" in page
+    DrillSettings.objects.create(district=world.district, unsigned_drills_count=False)
+    page = client.get(f"/drills/drills/{drill.pk}/").content.decode()
+    assert "does not count toward the drill requirements until it is signed" in page
+    drill.sign_off(by=school_a_admin)
+    page = client.get(f"/drills/drills/{drill.pk}/").content.decode()
+    assert "until it is signed" not in page and "already counts" not in page
