@@ -151,3 +151,19 @@ def test_later_features_can_add_a_step(demo_allowed, monkeypatch):
     monkeypatch.setattr(registry, "demo_steps", lambda: steps)
     seed()
     assert seen == [User.objects.get(email="dana.whitfield@example.org")]
+
+
+def test_the_demo_holds_back_the_emails_its_records_cause(settings, capsys):
+    """In dev (console e-mail, eager Celery) a demo tip's alert would print a whole e-mail amid the logins."""
+    from django.core import mail
+
+    from portal.management.commands.seed_demo import quiet_side_effects
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"  # as in PORTAL_ENV=dev
+    before = list(mail.outbox)
+    with quiet_side_effects() as held_back:
+        mail.send_mail("A demo tip came in", "Open it in the portal.", None, ["tia@example.org"])
+    assert [m.subject for m in held_back] == ["A demo tip came in"]
+    assert "Subject:" not in capsys.readouterr().out
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"  # restored
+    assert mail.outbox == before  # the test's own outbox is back

@@ -9,12 +9,38 @@ Only for ``PORTAL_ENV=dev`` (``settings.DEMO_DATA_ALLOWED``) unless ``--force``:
 published password. Every step is idempotent, so running it twice duplicates nothing.
 """
 
+import contextlib
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal import registry
 from portal.demo import DEMO_PASSWORD, SeedContext
+
+
+@contextlib.contextmanager
+def quiet_side_effects():
+    """The demo's own notifications (a demo tip alerting triage...) are kept in memory, not sent or printed
+    in the middle of the logins; the worker's per-task log lines (Celery runs eagerly in dev) are quiet."""
+    from django.core import mail
+
+    trace = logging.getLogger("celery.app.trace")
+    saved_backend, saved_level = settings.EMAIL_BACKEND, trace.level
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    saved_outbox = getattr(mail, "outbox", None)
+    mail.outbox = []
+    trace.setLevel(logging.WARNING)
+    try:
+        yield mail.outbox
+    finally:
+        settings.EMAIL_BACKEND = saved_backend
+        trace.setLevel(saved_level)
+        if saved_outbox is None:
+            del mail.outbox
+        else:
+            mail.outbox = saved_outbox
 
 
 class Command(BaseCommand):
@@ -35,9 +61,12 @@ class Command(BaseCommand):
         if len(password) < 12:
             raise CommandError("The demo password needs at least 12 characters.")
         ctx = SeedContext(command=self, password=password)
-        with transaction.atomic():
+        with quiet_side_effects() as held_back, transaction.atomic():
             for step in registry.demo_steps():
                 step.run(ctx)
+        if held_back:
+            self.stdout.write(f"{len(held_back)} notification e-mails of the demo records were held back, "
+                              "not sent.")
         self.print_logins(ctx)
 
     def print_logins(self, ctx: SeedContext) -> None:
