@@ -671,7 +671,14 @@ def school_overview(request: HttpRequest, school_id: int) -> HttpResponse:
         "school": school, "plan": plan, "approved": approved, "contacts": contacts, "facts": facts,
         "floor_plans": floor_plans, "walk": walk, "cutoff": months_ago(today),
         "can_export": scope.can_anywhere(user, "coordination.sitefact", "export"),
+        "can_request_packet": _may_request_packet(user, school),
     })
+
+
+def _may_request_packet(user, school) -> bool:
+    from compliance import documents, services
+
+    return services.may_request(user, documents.get("responder_packet"), school=school)
 
 
 @login_required

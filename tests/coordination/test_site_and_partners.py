@@ -223,3 +223,16 @@ def test_the_responder_access_page_filters_ended_grants(client, world, district_
     assert "Old Captain" in html and "Rae Responder" not in html
     html = client.get(url, {"state": "active", "school": world.school_b.pk}).content.decode()
     assert "Nothing matches these filters." in html
+
+
+def test_the_school_page_offers_the_responder_packet_to_those_who_may_request_it(client, world, school_a_admin,
+                                                                                  responder):
+    url = reverse("coordination:school", args=[world.school_a.pk])
+    client.force_login(school_a_admin)
+    html = client.get(url).content.decode()
+    assert "?kind=responder_packet&amp;school=" in html
+    request_form = client.get(reverse("compliance:document-request"),
+                              {"kind": "responder_packet", "school": world.school_a.pk}).content.decode()
+    assert "Responder packet" in request_form
+    client.force_login(responder)
+    assert "responder_packet" not in client.get(url).content.decode()
