@@ -1,11 +1,14 @@
 """The threat assessment step of ``manage.py seed_demo``: a team at Pioneer (school A) with the counselor,
 the principal, the SRO and an outside clinician, a team at Huron (school B) lacking law enforcement, and
 three cases at Pioneer: a transient threat closed and signed, a serious substantive threat under a safety
-plan with check-ins (one overdue), and a fresh referral not yet classified. Idempotent: it runs once."""
+plan with check-ins (one overdue), and a fresh referral not yet classified; and a district threat-team persona
+(Riley Chen) who sees every case. Idempotent: a second run adds nothing."""
 
 import datetime as dt
 
 from django.db import transaction
+
+from schools.models import Membership, User
 
 from . import services
 from .models import (
@@ -22,11 +25,27 @@ from .models import (
 )
 
 MARK = "[demo]"
+DISTRICT_TEAM_EMAIL = "riley.chen@example.org"
+
+
+def _district_threat_team(ctx) -> None:
+    """A district threat assessment coordinator: the district threat team, who sees every case."""
+    user, _created = User.objects.update_or_create(
+        email=DISTRICT_TEAM_EMAIL, defaults={"display_name": "Riley Chen", "is_active": True,
+                                             "title": "District Threat Assessment Coordinator"})
+    user.set_password(ctx.password)
+    user.save(update_fields=["password"])
+    Membership.objects.update_or_create(user=user, role=Membership.Role.THREAT_TEAM, district=ctx.district,
+                                        school=None, defaults={"starts_on": ctx.school_years[0].starts_on,
+                                                               "ends_on": None})
+    ctx.users["district_threat_team"] = user
+    ctx.logins.append(("district_threat_team", DISTRICT_TEAM_EMAIL, f"Threat assessment team ({ctx.district})"))
 
 
 def add_demo_threat(ctx) -> None:
     district, today = ctx.district, ctx.today
     pioneer, huron = ctx.schools["a"], ctx.schools["b"]
+    _district_threat_team(ctx)
     if Team.objects.filter(school=pioneer).exists():
         return
     users = ctx.users

@@ -61,7 +61,8 @@ def test_running_it_twice_duplicates_nothing(demo_allowed):
     seed()
     assert counts() == first
     assert first["School"] == 32 and first["SchoolYear"] == 2 and first["Term"] == 4
-    assert first["User"] == len(PERSONAS) + 1  # and coordination's fire captain, a partner responder
+    assert first["User"] == len(PERSONAS) + 2  # and coordination's fire captain, a partner responder, and
+    # threat_mgmt's district threat-team coordinator
 
 
 def test_it_is_refused_outside_dev_without_force(settings):

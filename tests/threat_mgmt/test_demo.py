@@ -5,6 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
+from schools.models import User
+from threat_mgmt.demo import DISTRICT_TEAM_EMAIL
 from threat_mgmt.models import Case, CaseClosure, Team
 
 pytestmark = pytest.mark.django_db
@@ -18,3 +20,6 @@ def test_seed_demo_adds_teams_and_cases_once():
     assert Case.objects.filter(status=Case.Status.CLOSED).count() == 1
     call_command("seed_demo", force=True, stdout=io.StringIO())
     assert Case.objects.count() == 3
+    riley = User.objects.get(email=DISTRICT_TEAM_EMAIL)
+    assert Case.objects.for_user(riley).count() == 3
+    assert riley.memberships.count() == 1
