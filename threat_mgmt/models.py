@@ -236,6 +236,8 @@ class TeamMember(models.Model):
             raise ValidationError({"ends_on": _("An outside member needs an end date: their access ends then.")})
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The end date is before the start date.")})
+        if self.case_id and self.team_id and self.case.school_id != self.team.school_id:
+            raise ValidationError(_("The case belongs to another school's team."))
 
 
 # --------------------------------------------------------------------------------------------

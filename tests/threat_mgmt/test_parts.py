@@ -147,3 +147,23 @@ def test_an_owner_outside_the_team_sees_the_intervention_on_my_tasks_but_not_the
     assert response.status_code == 302 and response["Location"] == "/district/my-tasks/"
     item.refresh_from_db()
     assert item.done_by == school_a_staff
+
+
+def test_an_outside_member_is_added_to_one_case_with_an_end_date(client, world, counselor, team_a):
+    from schools.models import Membership
+    from tests.factories import MembershipFactory, UserFactory
+    from threat_mgmt.models import TeamMember
+
+    clinician = UserFactory(display_name="Dr. Clinic")
+    today = world.district.local_today()
+    MembershipFactory(user=clinician, role=Membership.Role.RESPONDER, school=world.school_a, agency=world.agency,
+                      starts_on=today, ends_on=today + dt.timedelta(days=100))
+    case = make_case(world, world.school_a)
+    data = {"user": clinician.pk, "discipline": "mental_health", "is_outside": "on",
+            "starts_on": today.isoformat(), "ends_on": ""}
+    response = client.post(f"/threat/cases/{case.pk}/members/new/", data)
+    assert response.status_code == 400
+    assert "An outside member needs an end date" in response.content.decode()
+    data["ends_on"] = (today + dt.timedelta(days=30)).isoformat()
+    assert client.post(f"/threat/cases/{case.pk}/members/new/", data).status_code == 302
+    assert TeamMember.objects.get(user=clinician).case == case
