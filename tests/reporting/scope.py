@@ -94,9 +94,4 @@ URLS = {
     "reporting:metrics": page(ok=METRICS_READERS),
 }
 
-PUBLIC = {
-    "tips:index": "the anonymous tip line: anyone, without an account",
-    "tips:form": "the anonymous tip form: anyone, without an account",
-    "tips:follow-up": "a tipster comes back with the tip code and passphrase, without an account",
-    "tips:summary": "the public yearly summary of the tip line (counts under 10 suppressed)",
-}
+# The public pages (namespace tips:) are declared in tests/tips/scope.py.
