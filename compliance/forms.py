@@ -37,6 +37,10 @@ class DocumentRequestForm(forms.Form):
             return cleaned
         if not kind.needs_school and school is not None:
             self.add_error("school", _("This document covers the whole district: leave the school empty."))
+        elif not kind.needs_school and not any(
+                m.district_id and services.may_request(self.user, kind, district=m.district)
+                for m in scope.active_memberships_for(self.user)):
+            self.add_error("kind", _("Only district leaders and administrators request this document."))
         elif kind.needs_school and school is None:
             self.add_error("school", _("Choose the school this document is about."))
         elif school is not None and not services.may_request(self.user, kind, school=school):

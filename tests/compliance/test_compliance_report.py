@@ -389,6 +389,7 @@ def test_the_dashboard_and_the_school_page_offer_the_reports(world, district_lea
     assert "?kind=district_report" not in client.get(reverse("compliance:dashboard")).content.decode()
     response = client.post(reverse("compliance:document-request"), {"kind": "district_report"})
     assert response.status_code == 400
+    assert "Only district leaders and administrators request this document." in response.content.decode()
 
 
 def test_the_history_lists_the_districts_reports_filtered_by_kind(world, district_leader, district_admin, client,
