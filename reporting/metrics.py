@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from reporting.models import OnCallContact, Tip, TipLineSettings
@@ -45,8 +46,11 @@ def tip_metrics(district, start: dt.datetime, end: dt.datetime, *, public=False)
     def shown(n):
         return None if public and n < SUPPRESS_BELOW else n
 
-    by_category = [(row["category__name"], shown(row["n"])) for row in
-                   tips.values("category__name").annotate(n=Count("pk")).order_by("-n", "category__name")]
+    spanish = (get_language() or "").startswith("es")
+    by_category = [((row["category__name_es"] if spanish and row["category__name_es"] else row["category__name"]),
+                    shown(row["n"])) for row in
+                   tips.values("category__name", "category__name_es").annotate(n=Count("pk"))
+                   .order_by("-n", "category__name")]
     by_month = [(row["month"], shown(row["n"])) for row in
                 tips.annotate(month=TruncMonth("created_at", tzinfo=district.tz)).values("month")
                 .annotate(n=Count("pk")).order_by("month")]

@@ -55,7 +55,7 @@ def test_the_public_summary_suppresses_counts_under_10(client, world, routine, l
     html = client.get(reverse("tips:summary", args=["en", world.district.pk]), {"year": 2026}).content.decode()
     assert "fewer than 10" in html and ">12<" in html and ">3<" not in html
     html_es = client.get(reverse("tips:summary", args=["es", world.district.pk]), {"year": 2026}).content.decode()
-    assert "menos de 10" in html_es
+    assert "menos de 10" in html_es and "Acoso escolar" in html_es and "Bullying" not in html_es
 
 
 def test_a_small_year_shows_no_medians_or_shares_publicly(world, routine, tip_triage):
