@@ -18,10 +18,15 @@ pytestmark = pytest.mark.django_db
 MY_TASKS = "/district/my-tasks/"
 
 
+def drills_owed(response):
+    """Drills' own owed tasks (other apps add theirs: compliance's actions at risk, for one)."""
+    return [item for item in response.context["owed"] if item.task.url.startswith("/drills/")]
+
+
 def owed_titles(client):
     response = client.get(MY_TASKS)
     assert response.status_code == 200
-    return [item.task.title for item in response.context["owed"]]
+    return [item.task.title for item in drills_owed(response)]
 
 
 def past_day(days=3):
@@ -35,7 +40,7 @@ def test_a_planned_drill_past_its_time_asks_the_school_admin_for_its_results(cli
 
     response = client.get(MY_TASKS)
 
-    owed = response.context["owed"]
+    owed = drills_owed(response)
     assert [item.task.url for item in owed] == [reverse("drills:drill-record", args=[drill.pk])]
     assert "Waiting for you" in response.content.decode()
     assert owed[0].overdue and owed[0].task.school == world.school_a
