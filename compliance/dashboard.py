@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from portal.dates import as_of_for
+from portal.permissions import STAFF_ROLES
 from schools.models import School, SchoolYear
 
 from . import registry
@@ -87,7 +88,8 @@ def _districts(memberships):
 
 def build(request, *, paginate=True) -> dict | None:
     """The dashboard's context for this request, or None for a person without any membership."""
-    memberships = getattr(request, "portal_memberships", None) or []
+    # The dashboard is the district's own: a partner responder's grant covers plans, not statuses.
+    memberships = [m for m in getattr(request, "portal_memberships", None) or [] if m.role in STAFF_ROLES]
     if not memberships:
         return None
     user = request.user

@@ -17,6 +17,7 @@ from portal.crud import ScopedCRUDView, get_scoped_or_404, refuse, require_actio
 from portal.csv_export import csv_response
 from portal.dates import as_of_for
 from portal.forms import parse_id
+from portal.permissions import STAFF_ROLES
 from portal.uploads import serve_file
 from schools.models import Membership, School, SchoolYear
 from schools.views import PortalFilterSet
@@ -43,8 +44,17 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         return _dashboard_csv(request)
     context = dashboard.build(request)
     if context is None:
+        refuse_partners(request)
         return render(request, "portal/no_membership.html")
     return render(request, "compliance/dashboard.html", {"dashboard": context})
+
+
+def refuse_partners(request) -> None:
+    """403 for a person whose only roles are partner grants (responders): statuses are the district's."""
+    memberships = getattr(request, "portal_memberships", None) or []
+    if memberships and not any(m.role in STAFF_ROLES for m in memberships):
+        raise PermissionDenied(_("The compliance dashboard is the district's own; your access covers the plans "
+                                 "and site information of your schools."))
 
 
 def _dashboard_csv(request):
@@ -70,6 +80,7 @@ def _dashboard_csv(request):
 @login_required
 def school_status(request: HttpRequest, pk: int) -> HttpResponse:
     """One school's ten actions, with reasons and next steps for the roles allowed to read them."""
+    refuse_partners(request)
     school = get_scoped_or_404(request, School, pk)
     memberships = request.portal_memberships
     district = school.district

@@ -18,7 +18,7 @@ class NavEntry:
     section: str
     label: str
     url_name: str
-    model_label: str | None  # None: everyone signed in with a membership
+    model_label: str | None  # None: everyone with a staff role (not partner responders)
     action: str = "view"
     order: int = 100
 
@@ -44,6 +44,11 @@ def for_user(user, roles: set[str]):
         return []
     grouped = {s: [] for s in SECTIONS}
     for entry in sorted(_ENTRIES, key=lambda e: (SECTIONS.index(e.section), e.order, str(e.label))):
-        if entry.model_label is None or roles & permissions.roles_for(entry.model_label, entry.action):
+        if entry.model_label is None:
+            # A link for "everyone": everyone of the district's own, not a partner on a time-boxed grant.
+            shown = bool(roles & permissions.STAFF_ROLES)
+        else:
+            shown = bool(roles & permissions.roles_for(entry.model_label, entry.action))
+        if shown:
             grouped[entry.section].append((entry.label, reverse(entry.url_name)))
     return [(s, links) for s, links in grouped.items() if links]

@@ -4,7 +4,17 @@ tests/scope_table.py."""
 from django.core.files.base import ContentFile
 
 from compliance.models import GeneratedDocument, ReportSchedule
-from tests.scope_table import DISTRICT_ADMIN, DOCUMENT_READERS, MEMBERS, PARTNERS, make_school, obj, page, post_only
+from tests.scope_table import (
+    DISTRICT_ADMIN,
+    DOCUMENT_READERS,
+    EVERYONE,
+    MEMBERS,
+    PARTNERS,
+    make_school,
+    obj,
+    page,
+    post_only,
+)
 
 from ..factories import UserFactory
 
@@ -26,8 +36,9 @@ def make_schedule(world, school):
 
 
 URLS = {
-    "compliance:dashboard": page(),
-    "compliance:school-status": obj(make_school, ok=MEMBERS | PARTNERS),  # School is readable by every role
+    # The dashboard and the statuses are the district's own: a partner responder is refused (403).
+    "compliance:dashboard": page(ok=EVERYONE - PARTNERS, denied=PARTNERS),
+    "compliance:school-status": obj(make_school, ok=MEMBERS, denied=PARTNERS),
     "compliance:document-list": page(),
     "compliance:document-request": page(ok=DOCUMENT_READERS),
     "compliance:document-detail": obj(make_document, ok=DOCUMENT_READERS),

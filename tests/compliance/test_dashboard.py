@@ -246,3 +246,12 @@ def test_the_matrix_downloads_as_csv_with_reasons_only_for_allowed_roles(client,
     assert "School A" in body and "Only the main building is registered." in body
     assert "open threat cases" not in body
     assert "Other District School" not in body
+
+
+def test_a_partner_responder_has_no_dashboard_and_no_link_to_it(client, responder, world):
+    client.force_login(responder)
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    assert reverse("compliance:dashboard") not in home.content.decode()
+    assert client.get(reverse("compliance:dashboard")).status_code == 403
+    assert client.get(reverse("compliance:school-status", args=[world.school_a.pk])).status_code == 403
