@@ -23,6 +23,9 @@ SAMPLE_KWARGS = {
     "token": ["set-password"],
     "app_label": ["auth", "schools", "otp_totp", "otp_static", "axes", "compliance"],
     "url": ["anything"],
+    # The public tip line's regex routes (reporting/urls_public.py).
+    "lang": ["en"],
+    "district_id": ["1"],
 }
 BY_CONVERTER = {
     "IntConverter": 1,
