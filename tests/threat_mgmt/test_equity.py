@@ -90,3 +90,22 @@ def test_a_school_team_sees_its_school_only_and_staff_may_not(client, world, cou
     assert "School B" not in response.content.decode()
     client.force_login(school_a_staff)
     assert client.get(URL).status_code == 403
+
+
+def test_the_portable_path_counts_what_postgresql_counts(world, monkeypatch):
+    """Another database (SQLite: make run's) gets one query per dimension: the same figures as GROUPING SETS."""
+    from threat_mgmt import equity
+    from threat_mgmt.models import Case
+
+    _cases(world, 4, grade="09")
+    for case in _cases(world, 3, grade="10", has_iep=True, assessed_on=dt.date(2026, 10, 2),
+                       referred_on=dt.date(2026, 10, 1)):
+        closure = CaseClosure.objects.create(case=case, closed_on=dt.date(2026, 10, 5), outcome="x", arrest=True,
+                                             days_out_of_school=1)
+        CaseClosure.objects.filter(pk=closure.pk).update(signed_at=dt.datetime(2026, 10, 5, tzinfo=dt.UTC))
+    cases = Case.objects.all()
+    on_postgresql = equity.summaries(cases)
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    portable = equity.summaries(cases)
+    assert portable == on_postgresql
+    assert portable["total"]["n"] == 7 and portable["total"]["arrest"] == 3 and portable["total"]["within_3"] == 3
