@@ -20,6 +20,7 @@ INTEGRATION = Integration(
     ],
     demo_steps=[
         DemoStep("personas", demo.add_personas, order=50),
-        DemoStep("personas' second factor", enrol_demo_two_factor, order=60),
+        # Last of all: the personas the action apps add (a partner responder, the district threat team) too.
+        DemoStep("personas' second factor", enrol_demo_two_factor, order=10_000),
     ],
 )

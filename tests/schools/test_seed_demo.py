@@ -168,3 +168,17 @@ def test_the_demo_holds_back_the_emails_its_records_cause(settings, capsys):
     assert "Subject:" not in capsys.readouterr().out
     assert settings.EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"  # restored
     assert mail.outbox == before  # the test's own outbox is back
+
+
+def test_every_printed_persona_has_a_second_factor_and_backup_codes(demo_allowed):
+    """Personas the action apps add (a partner responder, the district threat team) included."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    out = seed()
+    people = User.objects.filter(memberships__isnull=False).distinct()
+    assert people.count() >= len(PERSONAS)
+    for person in people:
+        assert TOTPDevice.objects.filter(user=person, confirmed=True).exists(), person.email
+    second_factor_part = out.split("Second factor", 1)[1]
+    for persona in ("responder", "district_threat_team"):
+        assert f"  {persona} " in second_factor_part
